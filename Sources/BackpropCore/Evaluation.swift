@@ -1,0 +1,46 @@
+/// Loss and accuracy of a network over a whole dataset, in chunks that fit the workspace.
+public struct Evaluation: Equatable, Sendable {
+    public var loss: Double
+    /// The fraction of rows classified correctly; nil for regression.
+    public var accuracy: Double?
+}
+
+extension Network {
+    /// x: dataset (count x inputs) -> the loss over all rows, as if computed in one batch,
+    /// and the accuracy when the dataset has labels. One output column is a binary
+    /// classifier thresholded at 0.5; several columns are classified by their argmax.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    public func evaluate(_ data: Dataset<T>, loss: Loss, workspace: Workspace<T>) -> Evaluation {
+        var total = 0.0
+        var correct = 0
+        let chunk = workspace.capacity
+        data.inputs.elements.withUnsafeBufferPointer { x in
+            data.targets.elements.withUnsafeBufferPointer { t in
+                var start = 0
+                while start < data.count {
+                    let rows = min(chunk, data.count - start)
+                    forward(x.baseAddress! + start * inputs, rows: rows, workspace: workspace)
+                    let value = Double(self.loss(loss, target: t.baseAddress! + start * outputs, rows: rows, workspace: workspace))
+                    // sse is a sum over rows; the other losses are means, so weight by rows.
+                    total += loss == .sse ? value : value * Double(rows) / Double(data.count)
+                    if let labels = data.labels {
+                        let out = workspace.a[layers.count - 1]
+                        for r in 0..<rows where Self.predictedClass(out + r * outputs, columns: outputs) == labels[start + r] {
+                            correct += 1
+                        }
+                    }
+                    start += rows
+                }
+            }
+        }
+        return Evaluation(loss: total, accuracy: data.labels == nil ? nil : Double(correct) / Double(max(data.count, 1)))
+    }
+
+    static func predictedClass(_ row: UnsafePointer<T>, columns: Int) -> Int {
+        if columns == 1 { return row[0] >= 0.5 ? 1 : 0 }
+        var best = 0
+        for j in 1..<columns where row[j] > row[best] { best = j }
+        return best
+    }
+}

@@ -1,0 +1,55 @@
+/// The memory one training run works in, allocated once, so that the training loop
+/// allocates nothing per batch.
+///
+/// For each layer l, for up to `capacity` rows: z[l] and a[l] (batch, units) from the
+/// forward pass, delta[l] = dL/dz (batch, units) from the backward pass. `gradients` has
+/// the layout of the network's flat parameter block. `batchInputs` and `batchTargets`
+/// hold the rows of a shuffled mini-batch.
+public final class Workspace<T: Scalar> {
+    public let capacity: Int
+    public let parameterCount: Int
+    let units: [Int]
+    let z: [UnsafeMutablePointer<T>]
+    let a: [UnsafeMutablePointer<T>]
+    let delta: [UnsafeMutablePointer<T>]
+    public let gradients: UnsafeMutablePointer<T>
+    let batchInputs: UnsafeMutablePointer<T>
+    let batchTargets: UnsafeMutablePointer<T>
+
+    public init(network: Network<T>, capacity: Int) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+        units = network.layers.map(\.units)
+        func allocate(_ count: Int) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(count, 1))
+            p.initialize(repeating: 0, count: max(count, 1))
+            return p
+        }
+        z = units.map { allocate(capacity * $0) }
+        a = units.map { allocate(capacity * $0) }
+        delta = units.map { allocate(capacity * $0) }
+        parameterCount = network.parameters.count
+        gradients = allocate(parameterCount)
+        batchInputs = allocate(capacity * network.inputs)
+        batchTargets = allocate(capacity * network.outputs)
+    }
+
+    deinit {
+        for p in z + a + delta { p.deallocate() }
+        gradients.deallocate()
+        batchInputs.deallocate()
+        batchTargets.deallocate()
+    }
+
+    /// The last forward pass's output rows, copied out.
+    func outputMatrix(rows: Int) -> Matrix<T> {
+        Matrix(rows: rows, columns: units.last!, elements: Array(UnsafeBufferPointer(start: a.last!, count: rows * units.last!)))
+    }
+
+    func matrix(_ p: UnsafeMutablePointer<T>, rows: Int, layer l: Int) -> Matrix<T> {
+        Matrix(rows: rows, columns: units[l], elements: Array(UnsafeBufferPointer(start: p, count: rows * units[l])))
+    }
+
+    /// The gradients, copied out, in the layout of the parameter block.
+    public var gradientArray: [T] { Array(UnsafeBufferPointer(start: gradients, count: parameterCount)) }
+}

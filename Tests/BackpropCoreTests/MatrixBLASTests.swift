@@ -1,0 +1,35 @@
+import BackpropCore
+import Testing
+import TestSupport
+
+@Suite struct MatrixBLASTests {
+    @Test(arguments: [(1, 1, 1), (1, 3, 1), (3, 1, 4), (2, 5, 3), (7, 4, 9), (64, 33, 17), (200, 784, 10)])
+    func gemmMatchesTheLoopProduct(_ m: Int, _ k: Int, _ n: Int) {
+        let a: Matrix<Double> = randomMatrix(rows: m, columns: k, seed: UInt64(m * 1000 + k))
+        let b: Matrix<Double> = randomMatrix(rows: k, columns: n, seed: UInt64(n * 7 + 1))
+        expectClose(a.matmul(b), referenceProduct(a, b).nested, tolerance: 1e-12 * Double(k))
+    }
+
+    @Test func float32GemmMatchesTheLoopProduct() {
+        let a: Matrix<Float> = randomMatrix(rows: 13, columns: 29, seed: 5)
+        let b: Matrix<Float> = randomMatrix(rows: 29, columns: 6, seed: 6)
+        expectClose(a.matmul(b), referenceProduct(a.converted(to: Double.self), b.converted(to: Double.self)).nested, tolerance: 1e-5)
+    }
+
+    @Test func transposeFlags() {
+        // C = Aᵀ·B with A stored (k, m), as the backward pass uses it for dW = xᵀ·delta.
+        let a: Matrix<Double> = randomMatrix(rows: 5, columns: 3, seed: 11)
+        let b: Matrix<Double> = randomMatrix(rows: 5, columns: 4, seed: 12)
+        var c = Matrix<Double>(rows: 3, columns: 4)
+        a.elements.withUnsafeBufferPointer { ap in b.elements.withUnsafeBufferPointer { bp in c.elements.withUnsafeMutableBufferPointer { cp in
+            Double.gemm(transA: true, transB: false, m: 3, n: 4, k: 5, alpha: 1, a: ap.baseAddress!, lda: 3,
+                        b: bp.baseAddress!, ldb: 4, beta: 0, c: cp.baseAddress!, ldc: 4)
+        } } }
+        expectClose(c, referenceProduct(a.transposed, b).nested, tolerance: 1e-14)
+    }
+
+    @Test func blasRunsOnOneThread() {
+        BLAS.useSingleThread()
+        #expect(BLAS.threads == 1)
+    }
+}
