@@ -1,0 +1,126 @@
+import Foundation
+
+/// A JSON document as written: object keys keep their order and numbers keep their text,
+/// so a spec can be echoed back (spec.json, config.json) exactly, and a 64-bit seed is
+/// never rounded through a Double.
+public indirect enum JSONValue: Equatable, Sendable {
+    case null
+    case bool(Bool)
+    /// The number's text as it appears in the source (valid JSON number syntax).
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object([(key: String, value: JSONValue)])
+
+    public static func == (l: JSONValue, r: JSONValue) -> Bool {
+        switch (l, r) {
+        case (.null, .null): return true
+        case let (.bool(a), .bool(b)): return a == b
+        case let (.number(a), .number(b)): return a == b || (Double(a) != nil && Double(a) == Double(b))
+        case let (.string(a), .string(b)): return a == b
+        case let (.array(a), .array(b)): return a == b
+        case let (.object(a), .object(b)): return a.map(\.key) == b.map(\.key) && a.map(\.value) == b.map(\.value)
+        default: return false
+        }
+    }
+
+    public static func number(_ value: Double) -> JSONValue { .number(formatNumber(value)) }
+    public static func number(_ value: Int) -> JSONValue { .number(String(value)) }
+
+    public subscript(key: String) -> JSONValue? {
+        if case let .object(members) = self { return members.first { $0.key == key }?.value }
+        return nil
+    }
+
+    /// A short name for the kind of value, for error messages.
+    public var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
+
+/// The shortest decimal text that reads back as exactly `value` (Swift's description),
+/// written as JSON allows: integral values without ".0", no "inf" or "nan".
+public func formatNumber(_ value: Double) -> String {
+    if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return "\(value)"
+}
+
+// MARK: - Writing
+
+extension JSONValue {
+    /// Compact when `indent` is nil; otherwise pretty, with arrays of scalars kept on one line
+    /// so that weight matrices read as rows.
+    public func serialized(indent: Int? = 2) -> String {
+        var out = ""
+        write(to: &out, indent: indent, level: 0)
+        return out
+    }
+
+    private var isScalar: Bool {
+        switch self { case .array, .object: return false; default: return true }
+    }
+
+    private func write(to out: inout String, indent: Int?, level: Int) {
+        switch self {
+        case .null: out += "null"
+        case let .bool(b): out += b ? "true" : "false"
+        case let .number(text): out += text
+        case let .string(s): out += Self.quote(s)
+        case let .array(items):
+            let inline = indent == nil || items.allSatisfy { $0.isScalar || ($0.isArrayOfScalars) }
+            if items.isEmpty { out += "[]"; return }
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += inline ? (indent == nil ? "," : ", ") : "," }
+                if !inline { newline(&out, indent, level + 1) }
+                item.write(to: &out, indent: inline ? nil : indent, level: level + 1)
+            }
+            if !inline { newline(&out, indent, level) }
+            out += "]"
+        case let .object(members):
+            if members.isEmpty { out += "{}"; return }
+            out += "{"
+            for (i, member) in members.enumerated() {
+                if i > 0 { out += "," }
+                newline(&out, indent, level + 1)
+                out += Self.quote(member.key) + (indent == nil ? ":" : ": ")
+                member.value.write(to: &out, indent: indent, level: level + 1)
+            }
+            newline(&out, indent, level)
+            out += "}"
+        }
+    }
+
+    private var isArrayOfScalars: Bool {
+        if case let .array(items) = self { return items.allSatisfy(\.isScalar) }
+        return false
+    }
+
+    private func newline(_ out: inout String, _ indent: Int?, _ level: Int) {
+        guard let indent else { return }
+        out += "\n" + String(repeating: " ", count: indent * level)
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

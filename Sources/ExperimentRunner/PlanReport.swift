@@ -1,0 +1,89 @@
+import BackpropCore
+import Foundation
+
+/// What `backprop plan` prints: the expanded runs, their sizes and a time estimate.
+public struct PlanReport {
+    public var plan: SweepPlan
+    public var data: [Int: (training: Dataset<Double>, validation: Dataset<Double>?)]
+
+    public init(plan: SweepPlan) throws(SpecError) {
+        self.plan = plan
+        data = try Sweep(plan: plan, jobs: 1, gnuplot: nil).buildData()
+    }
+
+    /// Multiply-adds ×2 of one epoch: forward and backward over the training rows (dW for
+    /// every layer, dx for all but the first), plus the forward passes that measure the
+    /// training and validation loss.
+    public func flopsPerEpoch(_ run: PlannedRun) -> Double {
+        let d = data[run.index]!
+        let n = Double(d.training.count), evaluated = n + Double(d.validation?.count ?? 0)
+        var width = d.training.features, total = 0.0
+        for (l, layer) in run.spec.model.layers.enumerated() {
+            let product = 2 * Double(width * layer.units)
+            total += product * (n * (l == 0 ? 2 : 3) + evaluated)
+            width = layer.units
+        }
+        return total
+    }
+
+    public func parameters(_ run: PlannedRun) -> Int {
+        Network<Double>.parameterCount(inputs: data[run.index]!.training.features, architecture: run.spec.model.layers)
+    }
+
+    /// Seconds per epoch of the first run, from training it for a few epochs.
+    public func calibrate() -> Double {
+        guard let run = plan.runs.first else { return 0 }
+        let d = data[run.index]!
+        BLAS.useSingleThread()
+        let network = run.initialNetwork(inputs: d.training.features)
+        let epochs = max(1, min(run.spec.training.epochs, Int(2e8 / max(flopsPerEpoch(run), 1))))
+        let trainer = Trainer<Double>(configuration: TrainingConfiguration(
+            epochs: epochs, batchSize: run.spec.training.batchSize, loss: run.spec.loss, optimizer: run.spec.optimizer, seed: run.seed))
+        let start = ContinuousClock.now
+        _ = trainer.train(network, on: d.training, validation: d.validation)
+        let elapsed = ContinuousClock.now - start
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) / Double(epochs + 1)
+    }
+
+    public func text(jobs: Int, secondsPerEpoch: Double?) -> String {
+        var out = "\(plan.name) (\(plan.file)): \(plan.runs.count) run\(plan.runs.count == 1 ? "" : "s") = "
+        out += "\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(Set(plan.runs.map(\.seed)).count) seed(s)\n"
+        if !plan.axes.isEmpty {
+            out += "grid:\n"
+            for a in plan.axes { out += "  \(a.label) = \(a.path): \(a.values.map { $0.serialized(indent: nil) }.joined(separator: ", "))\n" }
+        }
+        var architectures = [String: (Int, Double)]()
+        for run in plan.runs {
+            let shape = ([data[run.index]!.training.features] + run.spec.model.layers.map(\.units)).map(String.init).joined(separator: "-")
+                + " " + run.spec.model.layers.map(\.activation.rawValue).joined(separator: ",")
+            architectures[shape] = (parameters(run), flopsPerEpoch(run))
+        }
+        out += "architectures:\n"
+        for (shape, (p, f)) in architectures.sorted(by: { $0.key < $1.key }) {
+            out += "  \(shape): \(p) parameters, \(Summary.format(f)) FLOPs per epoch\n"
+        }
+        out += "runs:\n"
+        for run in plan.runs {
+            out += "  \(String(run.index).leftPad(4)) \(run.id)  epochs=\(run.spec.training.epochs)\n"
+        }
+        if let s = secondsPerEpoch, let first = plan.runs.first {
+            let base = flopsPerEpoch(first)
+            let total = plan.runs.reduce(0.0) { $0 + s * max(flopsPerEpoch($1) / base, 0.05) * Double($1.spec.training.epochs + 1) }
+            let parallel = total / Double(max(1, min(jobs, plan.runs.count)))
+            out += String(format: "estimate: %.3g ms per epoch for run 0 (calibrated); about %@ in all with --jobs %d\n",
+                          s * 1000, Self.duration(parallel), jobs)
+        }
+        return out
+    }
+
+    static func duration(_ s: Double) -> String {
+        if s < 1 { return String(format: "%.0f ms", s * 1000) }
+        if s < 120 { return String(format: "%.1f s", s) }
+        if s < 7200 { return String(format: "%.1f min", s / 60) }
+        return String(format: "%.1f h", s / 3600)
+    }
+}
+
+extension String {
+    func leftPad(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}

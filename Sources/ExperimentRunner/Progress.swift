@@ -1,0 +1,62 @@
+import Foundation
+
+/// What a sweep tells the user as runs finish. On a terminal, one live line; otherwise one
+/// plain line per finished run; quiet, nothing but errors.
+public final class Progress: @unchecked Sendable {
+    public enum Style: Sendable { case live, lines, quiet }
+
+    let style: Style
+    let total: Int
+    let start = ContinuousClock.now
+    private var done = 0
+    private var best: (loss: Double, id: String)?
+    private let lock = NSLock()
+    private let write: @Sendable (String) -> Void
+
+    public init(style: Style, total: Int, write: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
+        self.style = style
+        self.total = total
+        self.write = write
+    }
+
+    /// .live when stdout is a terminal, else .lines.
+    public static func automaticStyle(quiet: Bool) -> Style {
+        quiet ? .quiet : (isatty(STDOUT_FILENO) != 0 ? .live : .lines)
+    }
+
+    public func note(_ line: String) {
+        guard style != .quiet else { return }
+        lock.withLock { write((style == .live ? "\r\u{1B}[K" : "") + line + "\n") }
+    }
+
+    public func finished(_ result: RunResult) {
+        lock.withLock {
+            done += 1
+            if result.status == .completed, let l = result.finalRankingLoss, l < (best?.loss ?? .infinity) { best = (l, result.run.id) }
+            let elapsed = Double((ContinuousClock.now - start).components.seconds)
+            switch style {
+            case .quiet: return
+            case .lines:
+                var line = "[\(done)/\(total)] \(result.run.id) \(result.status.rawValue)"
+                if let f = result.final {
+                    line += " epochs=\(f.epoch) train_loss=\(Summary.format(f.trainLoss))"
+                    if let v = f.validationLoss { line += " val_loss=\(Summary.format(v))" }
+                    if let a = f.validationAccuracy ?? f.trainAccuracy { line += String(format: " accuracy=%.1f%%", a * 100) }
+                }
+                if let m = result.message { line += " (\(m))" }
+                write(line + String(format: " %.2fs\n", result.seconds))
+            case .live:
+                let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+                var line = "\r\u{1B}[K[\(done)/\(total)]"
+                if let best { line += " best \(Summary.format(best.loss)) (\(best.id))" }
+                line += " elapsed \(Self.clock(elapsed)) ETA \(Self.clock(eta))"
+                write(line + (done == total ? "\n" : ""))
+            }
+        }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%02d:%02d", s / 60, s % 60)
+    }
+}

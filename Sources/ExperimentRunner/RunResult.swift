@@ -1,0 +1,39 @@
+import BackpropCore
+
+/// How a run ended.
+public enum RunStatus: String, Sendable, Codable {
+    case completed
+    /// A loss or parameter became NaN or infinite; the epoch is in `stoppedEpoch`.
+    case diverged
+    /// The run threw (bad data, an I/O error); the message says why.
+    case failed
+    /// Interrupted before it finished: nothing of it counts.
+    case interrupted
+}
+
+/// One epoch's metrics with the wall time since the run started.
+public struct MetricsRow: Sendable, Equatable {
+    public var record: EpochRecord
+    public var seconds: Double
+}
+
+/// What a finished run reports to summaries and plots.
+public struct RunResult: Sendable {
+    public var run: PlannedRun
+    public var status: RunStatus
+    public var message: String?
+    public var rows: [MetricsRow]
+    public var seconds: Double
+
+    public var final: EpochRecord? { rows.last?.record }
+    public var epochs: Int { final?.epoch ?? 0 }
+    /// The validation loss the ranking uses: validation when there is a validation set, else training.
+    public var finalRankingLoss: Double? { final.map { $0.validationLoss ?? $0.trainLoss } }
+    public var best: (loss: Double, epoch: Int)? {
+        rows.compactMap { r in r.record.validationLoss.map { ($0, r.record.epoch) } }
+            .filter { $0.0.isFinite }
+            .min { $0.0 < $1.0 }
+    }
+    public var hasValidation: Bool { rows.first?.record.validationLoss != nil }
+    public var hasAccuracy: Bool { rows.first?.record.trainAccuracy != nil }
+}

@@ -1,0 +1,144 @@
+import BackpropCore
+import Foundation
+
+/// Runs a plan: every run trains on a dedicated thread, at most `jobs` at once, inside a
+/// task group; each writes its own folder; then the summaries and plots are written.
+public struct Sweep: Sendable {
+    public var plan: SweepPlan
+    public var jobs: Int
+    public var resultsRoot: String
+    /// nil: plots are skipped (the CSVs and .gp scripts are still written).
+    public var gnuplot: Gnuplot?
+
+    public init(plan: SweepPlan, jobs: Int, resultsRoot: String = "results", gnuplot: Gnuplot? = Gnuplot.find()) {
+        self.plan = plan
+        self.jobs = max(jobs, 1)
+        self.resultsRoot = resultsRoot
+        self.gnuplot = gnuplot
+    }
+
+    public var directory: ResultsDirectory { ResultsDirectory(root: resultsRoot, name: plan.name) }
+
+    /// The datasets, built once per sweep: one per distinct (dataset spec, output width),
+    /// shared read-only by every run. Also checks every run's shapes, so that nothing trains
+    /// unless every configuration fits its data.
+    public func buildData() throws(SpecError) -> [Int: (training: Dataset<Double>, validation: Dataset<Double>?)] {
+        var built: [(key: DatasetSpec, outputs: Int, data: (training: Dataset<Double>, validation: Dataset<Double>?))] = []
+        var byRun = [Int: (training: Dataset<Double>, validation: Dataset<Double>?)]()
+        for run in plan.runs {
+            let outputs = run.spec.model.layers.last!.units
+            let data: (training: Dataset<Double>, validation: Dataset<Double>?)
+            if let hit = built.first(where: { $0.key == run.spec.dataset && $0.outputs == outputs }) {
+                data = hit.data
+            } else {
+                data = try run.spec.dataset.build(outputs: outputs, file: plan.file)
+                built.append((run.spec.dataset, outputs, data))
+            }
+            try run.spec.checkShapes(features: data.training.features, outputs: data.training.outputs, file: plan.file)
+            byRun[run.index] = data
+        }
+        return byRun
+    }
+
+    /// Trains every run and writes every file. Returns the results in plan order.
+    public func run(progress: Progress) async throws -> [RunResult] {
+        let data = try buildData()
+        BLAS.useSingleThread()
+        try ResultsDirectory.writeAtomically(plan.specJSON.serialized() + "\n", to: directory.path + "/spec.json")
+        let runs = plan.runs
+        var results = [RunResult]()
+        try await withThrowingTaskGroup(of: RunResult.self) { group in
+            var next = 0
+            func launch() {
+                let run = runs[next], d = data[run.index]!
+                next += 1
+                group.addTask { await onDedicatedThread { self.execute(run, training: d.training, validation: d.validation) } }
+            }
+            while next < min(jobs, runs.count) { launch() }
+            while let result = try await group.next() {
+                results.append(result)
+                progress.finished(result)
+                if next < runs.count { launch() }
+            }
+        }
+        results.sort { $0.run.index < $1.run.index }
+        try writeSummaries(results)
+        return results
+    }
+
+    /// One run, start to finish, on the calling thread.
+    func execute(_ run: PlannedRun, training: Dataset<Double>, validation: Dataset<Double>?) -> RunResult {
+        let start = ContinuousClock.now
+        func elapsed() -> Double {
+            let d = ContinuousClock.now - start
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        let spec = run.spec
+        let network = run.initialNetwork(inputs: training.features)
+        let trainer = Trainer<Double>(configuration: TrainingConfiguration(
+            epochs: spec.training.epochs, batchSize: spec.training.batchSize, loss: spec.loss,
+            optimizer: spec.optimizer, seed: run.seed))
+        var rows = [MetricsRow]()
+        rows.reserveCapacity(spec.training.epochs + 1)
+        let outcome = trainer.train(network, on: training, validation: validation) { record in
+            rows.append(MetricsRow(record: record, seconds: elapsed()))
+            return true
+        }
+        var result = RunResult(run: run, status: .completed, message: nil, rows: rows, seconds: 0)
+        if case let .diverged(epoch) = outcome.outcome {
+            result.status = .diverged
+            result.message = "loss or parameters not finite after epoch \(epoch)"
+        }
+        do {
+            try writeRun(result, network: outcome.network)
+        } catch {
+            result.status = .failed
+            result.message = "cannot write results: \(error.localizedDescription)"
+        }
+        result.seconds = elapsed()
+        return result
+    }
+
+    func writeRun(_ result: RunResult, network: Network<Double>) throws {
+        let dir = directory.runPath(result.run.id)
+        try ResultsDirectory.writeAtomically(result.run.config.serialized() + "\n", to: dir + "/config.json")
+        try ResultsDirectory.writeAtomically(MetricsLog.csv(result.rows), to: dir + "/metrics.csv")
+        try ResultsDirectory.writeAtomically(ModelFile.json(network).serialized() + "\n", to: dir + "/model.json")
+        let losses = result.rows.flatMap { [$0.record.trainLoss] + ($0.record.validationLoss.map { [$0] } ?? []) }
+        let script = GnuplotScript.runLoss(title: "\(plan.name): \(result.run.id)", loss: "loss (\(result.run.spec.loss.rawValue))",
+                                           hasValidation: result.hasValidation, logScale: GnuplotScript.wantsLogScale(losses))
+        try ResultsDirectory.writeAtomically(script, to: dir + "/loss.gp")
+        try? gnuplot?.render(script: script, in: dir)
+    }
+
+    /// summary.csv, summary.md, curves.csv and the sweep's loss plot.
+    public func writeSummaries(_ results: [RunResult]) throws {
+        let dir = directory.path
+        try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.axes), to: dir + "/summary.csv")
+        try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan), to: dir + "/summary.md")
+        let ranked = Summary.ranked(results)
+        let hasValidation = results.contains { $0.hasValidation }
+        let table = Curves.table(results, configurations: ranked, hasValidation: hasValidation)
+        try ResultsDirectory.writeAtomically(table.csv, to: dir + "/curves.csv")
+        let shown = min(ranked.count, GnuplotScript.maximumCurves)
+        let seeds = Set(plan.runs.map(\.seed)).count
+        var title = "\(plan.name): loss, mean over \(seeds) seed\(seeds == 1 ? "" : "s")"
+        if !plan.axes.isEmpty { title += "; swept: " + plan.axes.map(\.label).joined(separator: ", ") }
+        let script = GnuplotScript.sweepLoss(
+            title: title, loss: "loss (\(plan.runs.first?.spec.loss.rawValue ?? ""))",
+            curves: (0..<shown).map { (ranked[$0].configurationID, table.columns[$0]) },
+            hasValidation: hasValidation, logScale: GnuplotScript.wantsLogScale(table.allValues), omitted: ranked.count - shown)
+        try ResultsDirectory.writeAtomically(script, to: dir + "/loss.gp")
+        try gnuplot?.render(script: script, in: dir)
+    }
+}
+
+/// Runs CPU-bound work on a thread of its own and awaits it, so that training never blocks
+/// the cooperative pool that schedules tasks, timers and progress.
+func onDedicatedThread<R: Sendable>(_ body: @escaping @Sendable () -> R) async -> R {
+    await withCheckedContinuation { continuation in
+        let thread = Thread { continuation.resume(returning: body()) }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}

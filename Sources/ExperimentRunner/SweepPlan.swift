@@ -1,0 +1,148 @@
+import Foundation
+import BackpropCore
+
+/// One run of a sweep: a configuration (one point of the grid) with one seed.
+public struct PlannedRun: Sendable {
+    /// Position in the stable order: configurations in grid order, seeds innermost.
+    public var index: Int
+    /// "lr=0.2,units=8,seed=2": the swept values and the seed. Stable and safe as a file name.
+    public var id: String
+    /// The configuration's id without the seed ("lr=0.2,units=8"; "default" without a grid).
+    public var configurationID: String
+    public var configurationIndex: Int
+    public var seed: UInt64
+    /// (axis label, value) for every swept field.
+    public var swept: [(label: String, value: JSONValue)]
+    /// The resolved single run, as written to config.json: no grid, one seed.
+    public var config: JSONValue
+    public var spec: ExperimentSpec
+}
+
+/// A spec expanded: every configuration of the grid times every seed, each decoded and
+/// checked before anything trains.
+public struct SweepPlan: Sendable {
+    public var file: String
+    /// The spec as given, after `--set`.
+    public var specJSON: JSONValue
+    public var name: String
+    public var axes: [GridAxis]
+    public var runs: [PlannedRun]
+    public var configurationCount: Int
+
+    public static func load(file: String, overrides: [Override] = []) throws -> SweepPlan {
+        let bytes: [UInt8]
+        do { bytes = try readFile(file) } catch { throw SpecError(file: file, path: "", message: "cannot read: \(error)") }
+        let json: JSONValue
+        do { json = try JSONParser.parse(bytes) } catch { throw SpecError(file: file, path: "", message: "invalid JSON at \(error)") }
+        return try SweepPlan(json: json, file: file, overrides: overrides)
+    }
+
+    public init(json original: JSONValue, file: String, overrides: [Override] = []) throws(SpecError) {
+        self.file = file
+        guard case .object = original else { throw SpecError(file: file, path: "", message: "a spec is a JSON object") }
+        // Fixed overrides replace fields; sweeping ones become grid axes after the file's own.
+        var json = original
+        var gridMembers: [(key: String, value: JSONValue)] = []
+        if case let .object(members)? = original["grid"] { gridMembers = members }
+        for o in overrides {
+            if o.isSweep {
+                gridMembers.removeAll { $0.key == o.pathText }
+                gridMembers.append((o.pathText, .array(o.values)))
+            } else {
+                gridMembers.removeAll { $0.key == o.pathText }
+                do { json = try json.setting(o.path.components[...], to: o.values[0]) } catch {
+                    throw SpecError(file: "--set", path: error.path.description, message: error.message)
+                }
+            }
+        }
+        if !gridMembers.isEmpty { json = try! json.setting([.key("grid")], to: .object(gridMembers)) }
+        else if original["grid"] != nil, case .object = original["grid"]! { json = try! json.setting([.key("grid")], to: .object([])) }
+        specJSON = json
+
+        // The grid's axes.
+        var axes = [GridAxis]()
+        if let g = json["grid"] {
+            let grid = JSONReader(g, path: JSONPath([.key("grid")]), file: file)
+            guard case let .object(members) = g else { throw grid.error("expected an object of \"path\": [values]") }
+            var paths = [JSONPath]()
+            for (key, value) in members {
+                let reader = JSONReader(value, path: JSONPath([.key("grid"), .key(key)]), file: file)
+                guard let path = GridAxis.parsePath(key) else { throw reader.error("not a path like optimizer.learning_rate or model.layers[0].units") }
+                if case .key(let first) = path.components.first, ["grid", "seeds", "name"].contains(first) {
+                    throw reader.error("\(first) cannot be swept\(first == "seeds" ? ": every configuration already runs once per seed" : "")")
+                }
+                let values = try reader.nonEmptyArray().map(\.value)
+                paths.append(path)
+                axes.append(GridAxis(path: path, values: values, label: ""))
+            }
+            for (i, label) in GridAxis.labels(for: paths).enumerated() { axes[i].label = label }
+        }
+        self.axes = axes
+
+        // The base spec must be valid on its own.
+        var base = json
+        if case let .object(members) = base { base = .object(members.filter { $0.key != "grid" }) }
+        let baseSpec = try ExperimentSpec(json: base, file: file)
+        name = baseSpec.name
+
+        // The cartesian product, first axis slowest, then the seeds.
+        var combinations: [[Int]] = [[]]
+        for axis in axes { combinations = combinations.flatMap { c in axis.values.indices.map { c + [$0] } } }
+        configurationCount = combinations.count
+        let total = combinations.count * baseSpec.seeds.count
+        guard total <= 1_000_000 else { throw SpecError(file: file, path: "grid", message: "\(total) runs: more than this tool will plan at once (1000000)") }
+        var runs = [PlannedRun]()
+        var seenIDs = [String: Int]()
+        for (c, combination) in combinations.enumerated() {
+            var config = base
+            var swept = [(label: String, value: JSONValue)]()
+            for (axis, v) in zip(axes, combination) {
+                do { config = try config.setting(axis.path.components[...], to: axis.values[v]) } catch {
+                    throw SpecError(file: file, path: "grid.\(axis.path)", message: "\(error.path) \(error.message)")
+                }
+                swept.append((axis.label, axis.values[v]))
+            }
+            let spec: ExperimentSpec
+            do { spec = try ExperimentSpec(json: config, file: file) } catch {
+                let values = swept.map { "\($0.label)=\(GridAxis.valueLabel($0.value))" }.joined(separator: ",")
+                throw SpecError(file: file, path: error.path, message: "\(error.message) (in the grid configuration \(values))")
+            }
+            var configurationID = swept.map { "\($0.label)=\(GridAxis.valueLabel($0.value))" }.joined(separator: ",")
+            if configurationID.isEmpty { configurationID = "default" }
+            if let n = seenIDs[configurationID] { seenIDs[configurationID] = n + 1; configurationID += "#\(n + 1)" } else { seenIDs[configurationID] = 1 }
+            for seed in baseSpec.seeds {
+                let id = (swept.isEmpty ? "" : configurationID + ",") + "seed=\(seed)"
+                var runConfig = try! config.setting([.key("seeds")], to: .array([.number(String(seed))]))
+                runConfig = try! runConfig.setting([.key("name")], to: .string(GridAxis.valueLabel(.string("\(name)-\(id)"))))
+                var runSpec = spec
+                runSpec.seeds = [seed]
+                runs.append(PlannedRun(index: runs.count, id: id, configurationID: configurationID, configurationIndex: c,
+                                       seed: seed, swept: swept, config: runConfig, spec: runSpec))
+            }
+        }
+        self.runs = runs
+    }
+}
+
+/// The bytes of a file, or an error that says why not.
+func readFile(_ path: String) throws -> [UInt8] {
+    guard let handle = fopen(path, "rb") else { throw FileError(path: path, code: errno) }
+    defer { fclose(handle) }
+    var out = [UInt8]()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = fread(&buffer, 1, buffer.count, handle)
+        if n > 0 { out.append(contentsOf: buffer[0..<n]) }
+        if n < buffer.count {
+            if ferror(handle) != 0 { throw FileError(path: path, code: errno) }
+            break
+        }
+    }
+    return out
+}
+
+struct FileError: Error, CustomStringConvertible {
+    var path: String
+    var code: Int32
+    var description: String { String(cString: strerror(code)).lowercased() }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import ExperimentRunner
+import Foundation
+
+@main
+struct Backprop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backprop",
+        abstract: "Train small neural networks by backpropagation: sweeps, logs and loss plots.",
+        discussion: "Exit codes: 0 success (diverged runs are results too), 1 a run failed or a check did not pass, 2 invalid spec or data.",
+        subcommands: [Run.self, Plan.self, Trace.self, GradCheck.self, Plot.self])
+}
+
+/// Prints a user-input error as one line on stderr and exits 2; anything else propagates.
+func reportingInputErrors<R>(_ body: () async throws -> R) async throws -> R {
+    do {
+        return try await body()
+    } catch let error as SpecError {
+        printError(error.description)
+        throw ExitCode(2)
+    } catch let error as DataError {
+        printError(error.description)
+        throw ExitCode(2)
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("backprop: " + message + "\n").utf8))
+}
+
+/// The spec file plus any `--set` overrides, shared by the commands that read a spec.
+struct SpecOptions: ParsableArguments {
+    @Argument(help: "The experiment spec (JSON).", completion: .file(extensions: ["json"]))
+    var spec: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override a field: path=value. path=a,b,c sweeps the field as a grid axis.", valueName: "path=value"))
+    var overrides: [String] = []
+
+    func plan() throws -> SweepPlan {
+        try SweepPlan.load(file: spec, overrides: overrides.map { try Override.parse($0) })
+    }
+}

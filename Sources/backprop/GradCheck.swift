@@ -1,0 +1,40 @@
+import ArgumentParser
+import BackpropCore
+import ExperimentRunner
+import Foundation
+
+struct GradCheck: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gradcheck",
+        abstract: "Compare every backprop gradient with central finite differences.",
+        discussion: "Uses the spec's first run: its starting network and the first rows of its training data. Prints the largest relative error per layer and exits 1 when any is above the tolerance.")
+
+    @OptionGroup var spec: SpecOptions
+
+    @Option(help: "How many training rows to check on.")
+    var rows: Int = 16
+
+    @Option(help: "The largest relative error that passes.")
+    var tolerance: Double = 1e-6
+
+    func run() async throws {
+        let worst = try await reportingInputErrors { () throws -> Double in
+            let plan = try spec.plan()
+            let (run, network, inputs, targets) = try plan.firstRunBatch(limit: max(rows, 1))
+            let results = network.gradientCheck(inputs: inputs, targets: targets, loss: run.spec.loss)
+            print("gradient check of \(run.id) on \(inputs.rows) row\(inputs.rows == 1 ? "" : "s"), loss \(run.spec.loss.rawValue):")
+            for r in results {
+                let layer = network.layers[r.layer]
+                let verdict = r.maxRelativeError <= tolerance ? "ok" : "FAIL"
+                print(String(format: "  layer %d (%d -> %d, %@): max relative error weights %.3e, biases %.3e  %@",
+                             r.layer + 1, layer.inputs, layer.units, layer.activation.rawValue,
+                             r.maxRelativeErrorWeights, r.maxRelativeErrorBiases, verdict))
+            }
+            return results.map(\.maxRelativeError).max() ?? 0
+        }
+        if worst > tolerance {
+            printError(String(format: "gradient check failed: largest relative error %.3e is above %.1e", worst, tolerance))
+            throw ExitCode(1)
+        }
+    }
+}
