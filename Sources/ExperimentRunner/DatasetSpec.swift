@@ -48,8 +48,7 @@ public struct DatasetSpec: Sendable, Equatable {
                 }
                 source = .generated(kind, samples: samples, noise: noise, classes: classes, seed: seed)
             } else {
-                let hint = suggestion(for: name, among: Self.names).map { " (did you mean \"\($0)\"?)" } ?? ""
-                throw nameReader.error("unknown dataset \"\(name)\"\(hint); expected one of \(Self.names.joined(separator: ", ")), or inline \"inputs\" and \"targets\"")
+                throw nameReader.error("unknown dataset \"\(name)\"" + hint(name, Self.names))
             }
         } else {
             let inputsReader = try o.required("inputs")

@@ -55,8 +55,7 @@ public struct JSONReader {
         let s = try string()
         if let e = E(rawValue: s) { return e }
         let names = E.allCases.map(\.rawValue)
-        let hint = suggestion(for: s, among: names).map { " (did you mean \"\($0)\"?)" } ?? ""
-        throw error("unknown \(what) \"\(s)\"\(hint); expected one of \(names.joined(separator: ", "))")
+        throw error("unknown \(what) \"\(s)\"" + hint(s, names))
     }
 
     public func array() throws(SpecError) -> [JSONReader] {
@@ -74,12 +73,16 @@ public struct JSONReader {
     public func object(allowed: [String]) throws(SpecError) -> ObjectReader {
         guard case let .object(members) = value else { throw typeError("an object") }
         for (key, _) in members where !allowed.contains(key) {
-            let hint = suggestion(for: key, among: allowed).map { " (did you mean \"\($0)\"?)" } ?? ""
-            throw JSONReader(.null, path: path.appending(key), file: file)
-                .error("unknown key\(hint); expected one of \(allowed.joined(separator: ", "))")
+            throw JSONReader(.null, path: path.appending(key), file: file).error("unknown key" + hint(key, allowed))
         }
         return ObjectReader(members: members, path: path, file: file)
     }
+}
+
+/// " (did you mean "x"?)" when one candidate is close, else "; expected one of a, b, c".
+func hint(_ word: String, _ candidates: [String]) -> String {
+    if let close = suggestion(for: word, among: candidates) { return " (did you mean \"\(close)\"?)" }
+    return "; expected one of " + candidates.joined(separator: ", ")
 }
 
 public struct ObjectReader {

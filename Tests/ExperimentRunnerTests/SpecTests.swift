@@ -1,0 +1,55 @@
+import ExperimentRunner
+import Testing
+
+/// A valid spec with one field replaced, then decoded: the error must name the path.
+func specError(_ edit: (inout String) -> Void) -> String? {
+    var text = #"""
+    {"name": "t", "dataset": {"name": "xor"},
+     "model": {"layers": [{"units": 2, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]},
+     "loss": "binary_cross_entropy", "optimizer": {"learning_rate": 0.5}, "training": {"epochs": 10}}
+    """#
+    edit(&text)
+    do {
+        _ = try SweepPlan(json: try JSONParser.parse(text), file: "x.json")
+        return nil
+    } catch {
+        return "\(error)"
+    }
+}
+
+@Suite struct SpecTests {
+    @Test func aValidSpecDecodesWithDefaults() throws {
+        #expect(specError { _ in } == nil)
+        let plan = try SweepPlan(json: try JSONParser.parse(#"{"name": "t", "dataset": {"name": "xor"}, "model": {"layers": [{"units": 1, "activation": "sigmoid"}]}, "loss": "sse", "optimizer": {"learning_rate": 0.5}, "training": {"epochs": 10}}"#), file: "x.json")
+        #expect(plan.runs.count == 1)
+        #expect(plan.runs[0].id == "seed=0")
+        #expect(plan.runs[0].spec.training.batchSize == nil)
+        #expect(plan.runs[0].spec.model.initialization == .xavier)
+    }
+
+    @Test(arguments: [
+        (#""activation": "tanh""#, #""activation": "tahn""#, #"x.json: model.layers[0].activation: unknown activation "tahn" (did you mean "tanh"?)"#),
+        (#""learning_rate": 0.5"#, #""learning_rat": 0.5"#, #"x.json: optimizer.learning_rat: unknown key (did you mean "learning_rate"?)"#),
+        (#""learning_rate": 0.5"#, #""learning_rate": -1"#, "x.json: optimizer.learning_rate: the learning rate must be positive"),
+        (#""epochs": 10"#, #""epochs": "10""#, #"x.json: training.epochs: expected an integer, found the string "10""#),
+        (#""epochs": 10"#, #""epochs": 2.5"#, "x.json: training.epochs: expected an integer, found 2.5"),
+        (#""name": "xor""#, #""name": "xorr""#, #"x.json: dataset.name: unknown dataset "xorr" (did you mean "xor"?)"#),
+        (#""loss": "binary_cross_entropy""#, #""loss": "cross_entropy""#, "x.json: loss: cross_entropy needs a softmax output layer (the output layer is sigmoid)"),
+        (#""units": 2,"#, #""units": 0,"#, "x.json: model.layers[0].units: units must be from 1 to 1000000"),
+        (#""training": {"epochs": 10}"#, #""training": {"epochs": 10}, "seeds": [1, -1]"#, "x.json: seeds[1]: -1 is not a whole number from 0 to 18446744073709551615"),
+    ])
+    func errorsNameTheFileAndPath(_ from: String, _ to: String, _ expected: String) {
+        #expect(specError { $0 = $0.replacingOccurrences(of: from, with: to) } == expected)
+    }
+
+    @Test func missingKeysAreNamed() {
+        #expect(specError { $0 = $0.replacingOccurrences(of: #""loss": "binary_cross_entropy", "#, with: "") } == #"x.json: missing required key "loss""#)
+    }
+
+    @Test func shapesAreCheckedAgainstTheData() throws {
+        let plan = try SweepPlan(json: try JSONParser.parse(#"{"name": "t", "dataset": {"name": "spirals", "classes": 3}, "model": {"layers": [{"units": 2, "activation": "softmax"}]}, "loss": "cross_entropy", "optimizer": {"learning_rate": 0.5}, "training": {"epochs": 1}}"#), file: "x.json")
+        #expect { _ = try Sweep(plan: plan, jobs: 1, gnuplot: nil).buildData() } throws: {
+            "\($0)".contains("x.json: model.layers: the output layer has 2 units but the dataset has 3 classes")
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import ExperimentRunner
+import Foundation
+import Testing
+
+/// The real `backprop` executable, run as a user would, its whole output checked.
+struct CLI {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    /// The test bundle sits beside the executable in the build products folder.
+    static let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("backprop").path
+
+    struct Output { var status: Int32; var stdout: String; var stderr: String }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static func temporarySpec(_ text: String) -> String {
+        let path = NSTemporaryDirectory() + "backprop-cli-\(UUID().uuidString).json"
+        try! text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
+
+@Suite struct TraceCommandTests {
+    @Test func seedExerciseForwardValuesToEveryPrintedDigit() throws {
+        let out = try CLI.run(["trace", "experiments/seed-exercise.json", "--digits", "8"])
+        #expect(out.status == 0)
+        #expect(out.stdout.contains("    a = [[0.55724785, 0.62010643]]\n"))
+        #expect(out.stdout.contains("    a = [[0.67932855]]\n"))
+        #expect(out.stdout.contains("Loss (mse) = 0.00042731\n"))
+        #expect(out.stdout.contains("    W = [[0.50050187], [0.60055848]]\n"))
+    }
+
+    @Test func jsonFormatHasOneEntryPerLayer() throws {
+        let out = try CLI.run(["trace", "experiments/seed-exercise.json", "--format", "json"])
+        #expect(out.status == 0)
+        let json = try JSONParser.parse(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard case let .array(forward)? = json["forward"], case let .array(backward)? = json["backward"],
+              case let .array(updated)? = json["updated"] else { Issue.record("missing sections"); return }
+        #expect(forward.count == 2 && backward.count == 2 && updated.count == 2)
+        #expect(forward[0]["a"] == .array([.array([.number("0.5572478545985555"), .number("0.6201064323430902")])]))
+        #expect(json["loss"] == .number("0.000427309011190178"))
+        #expect(updated[1]["biases"] == .array([.number("0.10090061916990746")]))
+        // weights stay (inputs x units): layer 1's dW is 2 rows of 2.
+        guard case let .array(rows)? = backward[0]["dW"] else { Issue.record("no dW"); return }
+        #expect(rows.count == 2)
+    }
+}
+
+@Suite struct GradCheckCommandTests {
+    @Test(arguments: ["experiments/xor.json", "experiments/spirals.json", "experiments/moons-sweep.json", "experiments/seed-exercise.json"])
+    func examplesPass(_ spec: String) throws {
+        let out = try CLI.run(["gradcheck", spec])
+        #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+        #expect(out.stdout.contains("layer 1") && out.stdout.contains("ok"))
+        #expect(!out.stdout.contains("FAIL"))
+    }
+
+    @Test func aKinkFailsWithExitOne() throws {
+        // ReLU at z = 0 exactly: backprop's subgradient 0 against the finite difference's 1/2.
+        let spec = CLI.temporarySpec(#"""
+        {"name": "kink", "dataset": {"inputs": [[1.0]], "targets": [[1.0]]},
+         "model": {"layers": [{"units": 1, "activation": "relu"}, {"units": 1, "activation": "linear"}],
+                   "parameters": [{"weights": [[0.0]], "biases": [0.0]}, {"weights": [[1.0]], "biases": [0.0]}]},
+         "loss": "mse", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 1}}
+        """#)
+        let out = try CLI.run(["gradcheck", spec])
+        #expect(out.status == 1)
+        #expect(out.stdout.contains("FAIL"))
+        #expect(out.stderr.contains("gradient check failed"))
+    }
+}
+
+@Suite struct RunCommandTests {
+    @Test func invalidSpecIsOneLineAndExitTwo() throws {
+        let spec = CLI.temporarySpec(#"{"name": "bad", "dataset": {"name": "xor"}, "model": {"layers": [{"units": 1, "activation": "sigmod"}]}, "loss": "sse", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 1}}"#)
+        let out = try CLI.run(["run", spec, "--results", NSTemporaryDirectory() + "never"])
+        #expect(out.status == 2)
+        #expect(out.stderr == "backprop: \(spec): model.layers[0].activation: unknown activation \"sigmod\" (did you mean \"sigmoid\"?)\n")
+        #expect(!FileManager.default.fileExists(atPath: NSTemporaryDirectory() + "never/bad"))
+    }
+
+    @Test func malformedJSONAndMissingFile() throws {
+        let spec = CLI.temporarySpec("{\"name\": \"x\",\n \"dataset\": }")
+        let bad = try CLI.run(["run", spec])
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "backprop: \(spec): invalid JSON at line 2, column 13: unexpected character; expected a value\n")
+        let missing = try CLI.run(["plan", "experiments/nope.json"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "backprop: experiments/nope.json: cannot read: no such file or directory\n")
+    }
+
+    @Test func runWritesResultsAndPlainLinesWhenNotATerminal() throws {
+        let root = NSTemporaryDirectory() + "backprop-cli-" + UUID().uuidString
+        let out = try CLI.run(["run", "experiments/xor-sweep.json", "--results", root, "--jobs", "2",
+                               "--set", "training.epochs=50", "--set", "seeds=[1]"])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("xor-sweep: 6 runs (6 configurations × 1 seed), 2 at once"))
+        #expect(out.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("[") && $0.contains("seed=1 completed") }.count == 6)
+        #expect(out.stdout.hasSuffix("summary: \(root)/xor-sweep/summary.md\n"))
+        #expect(FileManager.default.fileExists(atPath: root + "/xor-sweep/runs/lr=0.5,units=4,seed=1/metrics.csv"))
+        let spec = try JSONParser.parse(try String(contentsOfFile: root + "/xor-sweep/spec.json", encoding: .utf8))
+        #expect(spec["training"]?["epochs"] == .number("50"))
+    }
+
+    @Test func missingGnuplotWarnsOnceAndStillWritesScripts() throws {
+        let root = NSTemporaryDirectory() + "backprop-cli-" + UUID().uuidString
+        let out = try CLI.run(["run", "experiments/xor.json", "--results", root, "--quiet", "--set", "training.epochs=10"],
+                              environment: ["BACKPROP_GNUPLOT": "/nonexistent/gnuplot"])
+        #expect(out.status == 0)
+        #expect(out.stderr.components(separatedBy: "gnuplot is not installed").count == 2)
+        #expect(out.stdout == "summary: \(root)/xor/summary.md\n")
+        #expect(FileManager.default.fileExists(atPath: root + "/xor/loss.gp"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/xor/loss.png"))
+    }
+
+    @Test func planListsRunsWithoutTraining() throws {
+        let out = try CLI.run(["plan", "experiments/moons-sweep.json", "--no-calibration"])
+        #expect(out.status == 0)
+        #expect(out.stdout.hasPrefix("moons-sweep (experiments/moons-sweep.json): 27 runs = 9 configurations × 3 seed(s)\n"))
+        #expect(out.stdout.contains("  lr = optimizer.learning_rate: 0.05, 0.2, 0.8\n"))
+        #expect(out.stdout.contains("2-8-1 tanh,sigmoid: 33 parameters"))
+        #expect(out.stdout.contains("lr=0.8,units=32,seed=3"))
+    }
+}
