@@ -1,4 +1,6 @@
+import BackpropCore
 import ExperimentRunner
+import Foundation
 import Testing
 
 /// A valid spec with one field replaced, then decoded: the error must name the path.
@@ -51,5 +53,24 @@ func specError(_ edit: (inout String) -> Void) -> String? {
         #expect { _ = try Sweep(plan: plan, jobs: 1, gnuplot: nil).buildData() } throws: {
             "\($0)".contains("x.json: model.layers: the output layer has 2 units but the dataset has 3 classes")
         }
+    }
+}
+
+@Suite struct SchemaTests {
+    /// experiments/spec.schema.json must name the same choices as the code.
+    @Test func schemaListsWhatTheCodeAccepts() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let schema = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: root + "/experiments/spec.schema.json"))))
+        func strings(_ v: JSONValue?) -> [String] {
+            guard case let .array(items)? = v else { return [] }
+            return items.compactMap { if case let .string(s) = $0 { return s } else { return nil } }
+        }
+        let properties = schema["properties"]
+        #expect(strings(schema["$defs"]?["layer"]?["properties"]?["activation"]?["enum"]) == Activation.allCases.map(\.rawValue))
+        #expect(strings(properties?["loss"]?["enum"]) == Loss.allCases.map(\.rawValue))
+        #expect(strings(properties?["dataset"]?["properties"]?["name"]?["enum"]) == ["xor", "and", "or", "moons", "circles", "spirals", "blobs", "sine"])
+        #expect(strings(properties?["optimizer"]?["properties"]?["name"]?["enum"]) == OptimizerConfiguration.Kind.allCases.map(\.rawValue))
+        guard case let .object(top)? = properties else { Issue.record("no properties"); return }
+        #expect(top.map(\.key) == ExperimentSpec.keys)
     }
 }
