@@ -29,6 +29,11 @@ public final class Progress: @unchecked Sendable {
         lock.withLock { write((style == .live ? "\r\u{1B}[K" : "") + line + "\n") }
     }
 
+    /// A warning goes to stderr whatever the style.
+    public func warn(_ message: String) {
+        lock.withLock { FileHandle.standardError.write(Data("backprop: warning: \(message)\n".utf8)) }
+    }
+
     public func finished(_ result: RunResult) {
         lock.withLock {
             done += 1

@@ -15,6 +15,8 @@ public enum RunStatus: String, Sendable, Codable {
 public struct MetricsRow: Sendable, Equatable {
     public var record: EpochRecord
     public var seconds: Double
+    /// Why the run's plot could not be drawn, when gnuplot failed; the CSVs are unaffected.
+    public var plotWarning: String? = nil
 }
 
 /// What a finished run reports to summaries and plots.
@@ -24,6 +26,8 @@ public struct RunResult: Sendable {
     public var message: String?
     public var rows: [MetricsRow]
     public var seconds: Double
+    /// Why the run's plot could not be drawn, when gnuplot failed; the CSVs are unaffected.
+    public var plotWarning: String? = nil
 
     public var final: EpochRecord? { rows.last?.record }
     public var epochs: Int { final?.epoch ?? 0 }

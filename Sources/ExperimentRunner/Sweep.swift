@@ -62,7 +62,7 @@ public struct Sweep: Sendable {
             }
         }
         results.sort { $0.run.index < $1.run.index }
-        try writeSummaries(results)
+        try writeSummaries(results, progress: progress)
         return results
     }
 
@@ -90,7 +90,7 @@ public struct Sweep: Sendable {
             result.message = "loss or parameters not finite after epoch \(epoch)"
         }
         do {
-            try writeRun(result, network: outcome.network)
+            result.plotWarning = try writeRun(result, network: outcome.network)
         } catch {
             result.status = .failed
             result.message = "cannot write results: \(error.localizedDescription)"
@@ -99,7 +99,8 @@ public struct Sweep: Sendable {
         return result
     }
 
-    func writeRun(_ result: RunResult, network: Network<Double>) throws {
+    /// Writes the run's files; returns gnuplot's complaint when the plot failed.
+    func writeRun(_ result: RunResult, network: Network<Double>) throws -> String? {
         let dir = directory.runPath(result.run.id)
         try ResultsDirectory.writeAtomically(result.run.config.serialized() + "\n", to: dir + "/config.json")
         try ResultsDirectory.writeAtomically(MetricsLog.csv(result.rows), to: dir + "/metrics.csv")
@@ -108,11 +109,13 @@ public struct Sweep: Sendable {
         let script = GnuplotScript.runLoss(title: "\(plan.name): \(result.run.id)", loss: "loss (\(result.run.spec.loss.rawValue))",
                                            hasValidation: result.hasValidation, logScale: GnuplotScript.wantsLogScale(losses))
         try ResultsDirectory.writeAtomically(script, to: dir + "/loss.gp")
-        try? gnuplot?.render(script: script, in: dir)
+        do { try gnuplot?.render(script: script, in: dir) } catch { return "\(dir)/loss.gp: \(error)" }
+        return nil
     }
 
-    /// summary.csv, summary.md, curves.csv and the sweep's loss plot.
-    public func writeSummaries(_ results: [RunResult]) throws {
+    /// summary.csv, summary.md, curves.csv and the sweep's loss plot. A plot gnuplot cannot
+    /// draw is a warning, reported through `progress`, never a lost result.
+    public func writeSummaries(_ results: [RunResult], progress: Progress) throws {
         let dir = directory.path
         try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.axes), to: dir + "/summary.csv")
         try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan), to: dir + "/summary.md")
@@ -129,7 +132,11 @@ public struct Sweep: Sendable {
             curves: (0..<shown).map { (ranked[$0].configurationID, table.columns[$0]) },
             hasValidation: hasValidation, logScale: GnuplotScript.wantsLogScale(table.allValues), omitted: ranked.count - shown)
         try ResultsDirectory.writeAtomically(script, to: dir + "/loss.gp")
-        try gnuplot?.render(script: script, in: dir)
+        do { try gnuplot?.render(script: script, in: dir) } catch { progress.warn("\(dir)/loss.gp: \(error)") }
+        if let first = results.first(where: { $0.plotWarning != nil }) {
+            let more = results.filter { $0.plotWarning != nil }.count - 1
+            progress.warn(first.plotWarning! + (more > 0 ? " (and \(more) more run plots)" : ""))
+        }
     }
 }
 

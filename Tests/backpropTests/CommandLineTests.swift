@@ -126,6 +126,19 @@ struct CLI {
         #expect(!FileManager.default.fileExists(atPath: root + "/xor/loss.png"))
     }
 
+    @Test func aFailingGnuplotIsAWarningNotALostResult() throws {
+        let root = NSTemporaryDirectory() + "backprop-cli-" + UUID().uuidString
+        let fake = NSTemporaryDirectory() + "gnuplot-\(UUID().uuidString)"
+        try "#!/bin/sh\ncat >/dev/null; echo 'line 3: unknown terminal' >&2; exit 1\n".write(toFile: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
+        let out = try CLI.run(["run", "experiments/xor.json", "--results", root, "--quiet", "--set", "training.epochs=3"],
+                              environment: ["BACKPROP_GNUPLOT": fake])
+        #expect(out.status == 0)
+        #expect(out.stderr.contains("xor/loss.gp: gnuplot failed: line 3: unknown terminal"))
+        #expect(FileManager.default.fileExists(atPath: root + "/xor/summary.csv"))
+        #expect(FileManager.default.fileExists(atPath: root + "/xor/runs/seed=42/metrics.csv"))
+    }
+
     @Test func planListsRunsWithoutTraining() throws {
         let out = try CLI.run(["plan", "experiments/moons-sweep.json", "--no-calibration"])
         #expect(out.status == 0)
