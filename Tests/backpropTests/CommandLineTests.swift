@@ -139,6 +139,28 @@ struct CLI {
         #expect(FileManager.default.fileExists(atPath: root + "/xor/runs/seed=42/metrics.csv"))
     }
 
+    @Test func configJSONReproducesItsRunAndPlotRendersAgain() throws {
+        let root = NSTemporaryDirectory() + "backprop-cli-" + UUID().uuidString
+        #expect(try CLI.run(["run", "experiments/xor-sweep.json", "--results", root, "--quiet", "--set", "training.epochs=20"]).status == 0)
+        let run = root + "/xor-sweep/runs/lr=2.0,units=4,seed=3"
+        let again = try CLI.run(["run", run + "/config.json", "--results", root + "/again", "--quiet"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout == "summary: \(root)/again/xor-sweep-lr_2.0_units_4_seed_3/summary.md\n")
+        func metrics(_ path: String) throws -> [[String]] {
+            CSV.parse(try String(contentsOfFile: path, encoding: .utf8)).map { Array($0.dropLast()) }
+        }
+        #expect(try metrics(run + "/metrics.csv") == metrics(root + "/again/xor-sweep-lr_2.0_units_4_seed_3/runs/seed=3/metrics.csv"))
+        // `plot` draws every picture again from the scripts and CSVs.
+        guard Gnuplot.find() != nil else { return }
+        try FileManager.default.removeItem(atPath: root + "/xor-sweep/loss.png")
+        try FileManager.default.removeItem(atPath: run + "/loss.png")
+        let plot = try CLI.run(["plot", root + "/xor-sweep"])
+        #expect(plot.status == 0)
+        #expect(plot.stdout == "rendered 31 of 31 plot scripts in \(root)/xor-sweep\n")
+        #expect(FileManager.default.fileExists(atPath: root + "/xor-sweep/loss.png"))
+        #expect(FileManager.default.fileExists(atPath: run + "/loss.png"))
+    }
+
     @Test func planListsRunsWithoutTraining() throws {
         let out = try CLI.run(["plan", "experiments/moons-sweep.json", "--no-calibration"])
         #expect(out.status == 0)
