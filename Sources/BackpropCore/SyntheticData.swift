@@ -22,29 +22,31 @@ public enum SyntheticData {
     /// Two interleaving half circles, as scikit-learn's make_moons: the upper moon
     /// (cos t, sin t) and the lower (1 - cos t, 1/2 - sin t), t in [0, π], plus Gaussian noise.
     public static func moons(samples: Int, noise: Double, seed: UInt64) -> Labelled {
-        var rng = Xoshiro256StarStar(seed: seed, stream: .data)
-        let upper = samples / 2, lower = samples - upper
-        var out = Labelled(inputs: [], labels: [])
-        for (count, label) in [(upper, 0), (lower, 1)] {
-            for i in 0..<count {
-                let t = count > 1 ? Double.pi * Double(i) / Double(count - 1) : 0
-                let point = label == 0 ? [Double.cos(t), Double.sin(t)] : [1 - Double.cos(t), 0.5 - Double.sin(t)]
-                out.inputs.append(point.map { $0 + noise * rng.nextGaussian() })
-                out.labels.append(label)
-            }
+        twoClasses(samples: samples, noise: noise, seed: seed) { label, i, count in
+            let t = count > 1 ? Double.pi * Double(i) / Double(count - 1) : 0
+            return label == 0 ? [Double.cos(t), Double.sin(t)] : [1 - Double.cos(t), 0.5 - Double.sin(t)]
         }
-        return shuffled(out, &rng)
     }
 
     /// Two concentric circles, radius 1 (class 0) and 0.5 (class 1), plus Gaussian noise.
     public static func circles(samples: Int, noise: Double, seed: UInt64) -> Labelled {
+        twoClasses(samples: samples, noise: noise, seed: seed) { label, i, count in
+            let t = 2 * Double.pi * Double(i) / Double(max(count, 1))
+            let radius = label == 0 ? 1.0 : 0.5
+            return [radius * Double.cos(t), radius * Double.sin(t)]
+        }
+    }
+
+    /// samples / 2 points of class 0 then the rest of class 1, each `point(label, i, count)`
+    /// plus `noise` times a Gaussian per coordinate, then shuffled.
+    private static func twoClasses(samples: Int, noise: Double, seed: UInt64,
+                                   point: (_ label: Int, _ i: Int, _ count: Int) -> [Double]) -> Labelled {
         var rng = Xoshiro256StarStar(seed: seed, stream: .data)
-        let outer = samples / 2, inner = samples - outer
+        let first = samples / 2
         var out = Labelled(inputs: [], labels: [])
-        for (count, radius, label) in [(outer, 1.0, 0), (inner, 0.5, 1)] {
+        for (count, label) in [(first, 0), (samples - first, 1)] {
             for i in 0..<count {
-                let t = 2 * Double.pi * Double(i) / Double(max(count, 1))
-                out.inputs.append([radius * Double.cos(t) + noise * rng.nextGaussian(), radius * Double.sin(t) + noise * rng.nextGaussian()])
+                out.inputs.append(point(label, i, count).map { $0 + noise * rng.nextGaussian() })
                 out.labels.append(label)
             }
         }

@@ -41,8 +41,7 @@ public struct PlanReport {
             epochs: epochs, batchSize: run.spec.training.batchSize, loss: run.spec.loss, optimizer: run.spec.optimizer, seed: run.seed))
         let start = ContinuousClock.now
         _ = trainer.train(network, on: d.training, validation: d.validation)
-        let elapsed = ContinuousClock.now - start
-        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) / Double(epochs + 1)
+        return (ContinuousClock.now - start).seconds / Double(epochs + 1)
     }
 
     public func text(jobs: Int, secondsPerEpoch: Double?) -> String {

@@ -43,7 +43,8 @@ public struct SweepPlan: Sendable {
         // Fixed overrides replace fields; sweeping ones become grid axes after the file's own.
         var json = original
         var gridMembers: [(key: String, value: JSONValue)] = []
-        if case let .object(members)? = original["grid"] { gridMembers = members }
+        var hasGridObject = false
+        if case let .object(members)? = original["grid"] { gridMembers = members; hasGridObject = true }
         for o in overrides {
             if o.isSweep {
                 gridMembers.removeAll { $0.key == o.pathText }
@@ -55,8 +56,7 @@ public struct SweepPlan: Sendable {
                 }
             }
         }
-        if !gridMembers.isEmpty { json = try! json.setting([.key("grid")], to: .object(gridMembers)) }
-        else if original["grid"] != nil, case .object = original["grid"]! { json = try! json.setting([.key("grid")], to: .object([])) }
+        if hasGridObject || !gridMembers.isEmpty { json = try! json.setting([.key("grid")], to: .object(gridMembers)) }
         specJSON = json
 
         // The grid's axes.
