@@ -1,30 +1,87 @@
 /// An update rule over the network's flat parameter block, with its own state.
 ///
 /// `step` reads the gradients of one batch and moves every parameter once. Implementations
-/// keep whatever per-parameter state they need (velocities, moments), sized at creation.
-public protocol Optimizer<T> {
+/// are classes that keep whatever per-parameter state they need (velocities, moments) in
+/// buffers allocated once, at creation, so that a step allocates and copies nothing.
+public protocol Optimizer<T>: AnyObject {
     associatedtype T: Scalar
     /// parameters, gradients: (count) -> parameters updated in place
-    mutating func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: T)
+    func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: T)
+}
+
+/// One of the optimizers, as a closed set: the training loop calls `step` through a switch
+/// the compiler sees through, rather than through an existential it cannot specialise.
+public enum AnyOptimizer<T: Scalar> {
+    case sgd(SGD<T>)
+    case momentum(SGDMomentum<T>)
+    case adam(Adam<T>)
+
+    @inline(__always)
+    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: T) {
+        switch self {
+        case let .sgd(o): o.step(parameters: parameters, gradients: gradients, count: count, learningRate: learningRate)
+        case let .momentum(o): o.step(parameters: parameters, gradients: gradients, count: count, learningRate: learningRate)
+        case let .adam(o): o.step(parameters: parameters, gradients: gradients, count: count, learningRate: learningRate)
+        }
+    }
+}
+
+/// A zeroed buffer of optimizer state that lives as long as its optimizer.
+final class StateBuffer<T: Scalar> {
+    let pointer: UnsafeMutablePointer<T>
+    init(count: Int) {
+        pointer = .allocate(capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+    deinit { pointer.deallocate() }
 }
 
 /// Which optimizer a run uses, and its settings.
 public struct OptimizerConfiguration: Equatable, Sendable {
     public enum Kind: String, CaseIterable, Codable, Sendable {
-        case sgd
+        case sgd, adam
     }
     public var kind: Kind
+    /// The base learning rate; `schedule` varies it by epoch.
     public var learningRate: Double
+    /// SGD only: the velocity's decay μ (0: plain SGD), and whether to use Nesterov's form.
+    public var momentum: Double
+    public var nesterov: Bool
+    /// Adam only: the moments' decay rates and the denominator's ε (Kingma & Ba's defaults).
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    /// The L2 penalty on weights (not biases), as scikit-learn's `alpha`: see `WeightDecay`.
+    public var weightDecay: Double
+    public var schedule: LearningRateSchedule
 
-    public init(kind: Kind = .sgd, learningRate: Double) {
+    public init(kind: Kind = .sgd, learningRate: Double, momentum: Double = 0, nesterov: Bool = false,
+                beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+                weightDecay: Double = 0, schedule: LearningRateSchedule = .constant) {
         self.kind = kind
         self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.schedule = schedule
     }
 
     /// A fresh optimizer, with zeroed state, for `parameterCount` parameters.
-    public func make<T: Scalar>(parameterCount: Int, scalar: T.Type = T.self) -> any Optimizer<T> {
+    public func make<T: Scalar>(parameterCount: Int, scalar: T.Type = T.self) -> AnyOptimizer<T> {
         switch kind {
-        case .sgd: return SGD<T>()
+        case .sgd:
+            return momentum == 0 ? .sgd(SGD<T>())
+                : .momentum(SGDMomentum<T>(momentum: T(momentum), nesterov: nesterov, parameterCount: parameterCount))
+        case .adam:
+            return .adam(Adam<T>(beta1: beta1, beta2: beta2, epsilon: epsilon, parameterCount: parameterCount))
         }
+    }
+
+    /// The learning rate in effect during `epoch` (1-based) of `epochs`.
+    public func learningRate(epoch: Int, of epochs: Int) -> Double {
+        schedule.rate(base: learningRate, epoch: epoch, epochs: epochs)
     }
 }

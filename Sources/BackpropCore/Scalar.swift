@@ -8,9 +8,8 @@ import RealModule
 /// `gemm` dispatches to OpenBLAS's `cblas_dgemm` or `cblas_sgemm`.
 public protocol Scalar: Real, BinaryFloatingPoint, Codable, Sendable
 where Self.RawSignificand: FixedWidthInteger {
-    /// Row-major `C = alpha * op(A) * op(B) + beta * C`, with `op(A)` of shape (m, k)
-    /// and `op(B)` of shape (k, n). `lda`, `ldb`, `ldc` are the row strides as stored.
-    static func gemm(
+    /// OpenBLAS's gemm (`cblas_dgemm` or `cblas_sgemm`); call `gemm`, which picks it or a loop.
+    static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Self, a: UnsafePointer<Self>, lda: Int,
         b: UnsafePointer<Self>, ldb: Int,
@@ -24,7 +23,7 @@ where Self.RawSignificand: FixedWidthInteger {
 private func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
 
 extension Double: Scalar {
-    public static func gemm(
+    public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Double, a: UnsafePointer<Double>, lda: Int,
         b: UnsafePointer<Double>, ldb: Int,
@@ -38,7 +37,7 @@ extension Double: Scalar {
 }
 
 extension Float: Scalar {
-    public static func gemm(
+    public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
@@ -49,6 +48,64 @@ extension Float: Scalar {
                     beta, c, Int32(ldc))
     }
     public static var precisionName: String { "float32" }
+}
+
+extension Scalar {
+    /// Row-major `C = alpha * op(A) * op(B) + beta * C`, with `op(A)` of shape (m, k)
+    /// and `op(B)` of shape (k, n). `lda`, `ldb`, `ldc` are the row strides as stored.
+    /// As in BLAS, C is not read when beta is 0.
+    ///
+    /// Products of at most `smallGemmLimit` multiply-adds run as a plain loop: a BLAS call
+    /// costs ~20 ns before any arithmetic (more for transposed operands, which take
+    /// OpenBLAS's buffered path), while a 4x2x2 product takes ~5 ns in a loop. Everything
+    /// larger goes to OpenBLAS.
+    @inline(__always)
+    public static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+    ) {
+        if m * n * k <= smallGemmLimit {
+            loopGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                     b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        } else {
+            blasGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                     b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+
+    /// The size (m·n·k) up to which `gemm` loops instead of calling BLAS.
+    public static var smallGemmLimit: Int { 256 }
+
+    /// gemm as three loops, each element of C a dot product summed in k order.
+    @_specialize(where Self == Double)
+    @_specialize(where Self == Float)
+    public static func loopGemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Self, a: UnsafePointer<Self>, lda: Int,
+        b: UnsafePointer<Self>, ldb: Int,
+        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+    ) {
+        // Element strides of op(A) along (i, p) and op(B) along (p, j). The operands are
+        // tiny, so the index arithmetic is wrapping: no overflow checks in the inner loop.
+        let (ai, ap) = transA ? (1, lda) : (lda, 1)
+        let (bp, bj) = transB ? (1, ldb) : (ldb, 1)
+        for i in 0..<m {
+            let row = a + i &* ai
+            for j in 0..<n {
+                var pa = row, pb = b + j &* bj
+                var sum: Self = 0
+                for _ in 0..<k {
+                    sum += pa.pointee * pb.pointee
+                    pa += ap
+                    pb += bp
+                }
+                let out = c + (i &* ldc &+ j)
+                out.pointee = beta == 0 ? alpha * sum : alpha * sum + beta * out.pointee
+            }
+        }
+    }
 }
 
 /// BLAS threading. Parallelism in backprop comes from running configurations side by

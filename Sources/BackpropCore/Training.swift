@@ -7,13 +7,17 @@ public struct TrainingConfiguration: Equatable, Sendable {
     public var optimizer: OptimizerConfiguration
     /// Seeds the shuffling stream (see `RandomStream`); initial weights have their own.
     public var seed: UInt64
+    /// Needs a validation set; nil trains every epoch.
+    public var earlyStopping: EarlyStopping?
 
-    public init(epochs: Int, batchSize: Int? = nil, loss: Loss, optimizer: OptimizerConfiguration, seed: UInt64) {
+    public init(epochs: Int, batchSize: Int? = nil, loss: Loss, optimizer: OptimizerConfiguration, seed: UInt64,
+                earlyStopping: EarlyStopping? = nil) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.loss = loss
         self.optimizer = optimizer
         self.seed = seed
+        self.earlyStopping = earlyStopping
     }
 }
 
@@ -34,6 +38,8 @@ public enum TrainingOutcome: Equatable, Sendable {
     case diverged(epoch: Int)
     /// The caller asked the loop to stop after this epoch.
     case stopped(epoch: Int)
+    /// Early stopping ended training after `epoch`; the network is the one of `bestEpoch`.
+    case earlyStopped(epoch: Int, bestEpoch: Int)
 }
 
 public struct TrainingResult<T: Scalar>: Sendable {
@@ -47,7 +53,16 @@ public struct TrainingResult<T: Scalar>: Sendable {
 /// Full batch (no batch size, or one of at least the dataset) uses the rows in their given
 /// order, with no shuffling, exactly as the worked examples do. Mini-batches are drawn from
 /// a fresh seeded shuffle every epoch; the last batch of an epoch may be smaller.
-/// The loop prints nothing and returns one record per epoch, epoch 0 first.
+///
+/// The training metrics of an epoch are measured on the forward passes training makes
+/// anyway, so they cost nothing extra:
+/// - full batch: the loss and accuracy after the epoch's update (the next forward pass,
+///   one more at the end);
+/// - mini-batch: the mean over the epoch's batches, each measured just before its update
+///   (as Keras and scikit-learn's `loss_curve_` report it).
+/// Epoch 0 evaluates the whole training set before any update. Validation metrics are a
+/// full evaluation after every epoch. The loop prints nothing and returns one record per
+/// epoch, epoch 0 first.
 public struct Trainer<T: Scalar> {
     public var configuration: TrainingConfiguration
 
@@ -62,68 +77,132 @@ public struct Trainer<T: Scalar> {
                       onEpoch: ((EpochRecord) -> Bool)? = nil) -> TrainingResult<T> {
         precondition(data.count > 0 && data.features == initial.inputs && data.outputs == initial.outputs,
                      "dataset shape does not match the network")
-        let n = data.count
+        precondition(configuration.earlyStopping == nil || validation != nil, "early stopping needs a validation set")
+        let n = data.count, epochs = configuration.epochs
         let batch = min(configuration.batchSize ?? n, n)
         let fullBatch = batch == n
-        let evaluationRows = min(max(n, validation?.count ?? 0), 1024)
-        let workspace = Workspace<T>(network: initial, capacity: max(batch, evaluationRows))
+        let workspace = Workspace<T>(network: initial, capacity: batch)
+        // Evaluation has a workspace of its own, so that it never overwrites the training pass.
+        let evaluationRows = min(max(fullBatch ? 0 : n, validation?.count ?? 0), 1024)
+        let evaluation = evaluationRows > 0 ? Workspace<T>(network: initial, capacity: evaluationRows) : workspace
         var network = initial
-        var optimizer = configuration.optimizer.make(parameterCount: network.parameters.count, scalar: T.self)
-        let learningRate = T(configuration.optimizer.learningRate)
+        let optimizer = configuration.optimizer.make(parameterCount: network.parameters.count, scalar: T.self)
         let loss = configuration.loss
+        let decay = T(configuration.optimizer.weightDecay)
         var rng = Xoshiro256StarStar(seed: configuration.seed, stream: .shuffling)
         var order = Array(0..<n)
         var records = [EpochRecord]()
-        records.reserveCapacity(configuration.epochs + 1)
+        records.reserveCapacity(epochs + 1)
+        var stopping = configuration.earlyStopping.map { EarlyStopping.Tracker<T>(rule: $0) }
+        let inputs = network.inputs, outputs = network.outputs, count = network.parameters.count
 
-        func record(_ epoch: Int) -> EpochRecord {
-            let train = network.evaluate(data, loss: loss, workspace: workspace)
-            let val = validation.map { network.evaluate($0, loss: loss, workspace: workspace) }
-            return EpochRecord(epoch: epoch, trainLoss: train.loss, validationLoss: val?.loss,
-                               trainAccuracy: train.accuracy, validationAccuracy: val?.accuracy,
-                               learningRate: configuration.optimizer.learningRate)
-        }
-        func finished(_ r: EpochRecord) -> TrainingOutcome? {
+        /// Appends the record; returns the outcome when training ends here.
+        func finish(epoch: Int, train: Evaluation, learningRate: Double) -> TrainingOutcome? {
+            let val = validation.map { network.evaluate($0, loss: loss, workspace: evaluation) }
+            let r = EpochRecord(epoch: epoch, trainLoss: train.loss, validationLoss: val?.loss,
+                                trainAccuracy: train.accuracy, validationAccuracy: val?.accuracy, learningRate: learningRate)
             records.append(r)
             if !r.trainLoss.isFinite || !(r.validationLoss?.isFinite ?? true) || !network.parameters.allSatisfy(\.isFinite) {
-                return .diverged(epoch: r.epoch)
+                return .diverged(epoch: epoch)
             }
-            if let onEpoch, !onEpoch(r) { return .stopped(epoch: r.epoch) }
+            if let onEpoch, !onEpoch(r) { return .stopped(epoch: epoch) }
+            if stopping?.observe(epoch: epoch, validationLoss: r.validationLoss!, parameters: network.parameters) == true {
+                network.parameters = stopping!.bestParameters
+                return .earlyStopped(epoch: epoch, bestEpoch: stopping!.bestEpoch)
+            }
             return nil
         }
 
-        if let outcome = finished(record(0)) { return TrainingResult(network: network, records: records, outcome: outcome) }
         var outcome = TrainingOutcome.completed
-        let inputs = network.inputs, outputs = network.outputs, count = network.parameters.count
         data.inputs.elements.withUnsafeBufferPointer { allX in
             data.targets.elements.withUnsafeBufferPointer { allT in
-                for epoch in stride(from: 1, through: configuration.epochs, by: 1) {
-                    if !fullBatch { rng.shuffle(&order) }
-                    var start = 0
-                    while start < n {
-                        let rows = min(batch, n - start)
-                        let x: UnsafePointer<T>, t: UnsafePointer<T>
-                        if fullBatch {
-                            x = allX.baseAddress!; t = allT.baseAddress!
-                        } else {
-                            for r in 0..<rows {
-                                let source = order[start + r]
-                                (workspace.batchInputs + r * inputs).update(from: allX.baseAddress! + source * inputs, count: inputs)
-                                (workspace.batchTargets + r * outputs).update(from: allT.baseAddress! + source * outputs, count: outputs)
-                            }
-                            x = UnsafePointer(workspace.batchInputs); t = UnsafePointer(workspace.batchTargets)
-                        }
-                        network.forward(x, rows: rows, workspace: workspace)
+                let x0 = allX.baseAddress!, t0 = allT.baseAddress!
+                var tally = BatchTally(loss: loss, rows: n)
+                let firstRate = configuration.optimizer.learningRate(epoch: 1, of: epochs)
+                if fullBatch {
+                    network.forward(x0, rows: n, workspace: workspace)
+                    tally.add(network, workspace, target: t0, rows: n) { data.labels?[$0] }
+                } else {
+                    tally.add(network.evaluate(data, loss: loss, workspace: evaluation))
+                }
+                if let stop = finish(epoch: 0, train: tally.result(labelled: data.labels != nil), learningRate: firstRate) {
+                    outcome = stop
+                    return
+                }
+                for epoch in stride(from: 1, through: epochs, by: 1) {
+                    let rate = configuration.optimizer.learningRate(epoch: epoch, of: epochs)
+                    let learningRate = T(rate)
+                    tally = BatchTally(loss: loss, rows: n)
+                    func update(_ x: UnsafePointer<T>, _ t: UnsafePointer<T>, rows: Int) {
                         network.backward(x, target: t, rows: rows, loss: loss, workspace: workspace)
+                        if decay != 0 { network.addWeightDecay(decay, rows: rows, to: workspace.gradients) }
                         network.parameters.withUnsafeMutableBufferPointer { p in
                             optimizer.step(parameters: p.baseAddress!, gradients: workspace.gradients, count: count, learningRate: learningRate)
                         }
-                        start += rows
                     }
-                    if let stop = finished(record(epoch)) { outcome = stop; break }
+                    if fullBatch {
+                        // The workspace holds the forward pass of the current parameters.
+                        update(x0, t0, rows: n)
+                        network.forward(x0, rows: n, workspace: workspace)
+                        tally.add(network, workspace, target: t0, rows: n) { data.labels?[$0] }
+                    } else {
+                        rng.shuffle(&order)
+                        var start = 0
+                        while start < n {
+                            let rows = min(batch, n - start)
+                            for r in 0..<rows {
+                                let source = order[start + r]
+                                (workspace.batchInputs + r * inputs).update(from: x0 + source * inputs, count: inputs)
+                                (workspace.batchTargets + r * outputs).update(from: t0 + source * outputs, count: outputs)
+                            }
+                            let x = UnsafePointer(workspace.batchInputs), t = UnsafePointer(workspace.batchTargets)
+                            network.forward(x, rows: rows, workspace: workspace)
+                            tally.add(network, workspace, target: t, rows: rows) { [start] r in data.labels?[order[start + r]] }
+                            update(x, t, rows: rows)
+                            start += rows
+                        }
+                    }
+                    if let stop = finish(epoch: epoch, train: tally.result(labelled: data.labels != nil), learningRate: rate) {
+                        outcome = stop
+                        return
+                    }
                 }
             }
         }
         return TrainingResult(network: network, records: records, outcome: outcome)
+    }
+}
+
+/// The loss and correct predictions of an epoch's forward passes, added up batch by batch,
+/// weighted as if the whole epoch were one batch (see `Evaluation`).
+struct BatchTally {
+    let loss: Loss
+    let rows: Int
+    var total = 0.0
+    var correct = 0
+    var fromEvaluation: Evaluation? = nil
+
+    init(loss: Loss, rows: Int) {
+        self.loss = loss
+        self.rows = rows
+    }
+
+    /// The batch just forwarded in `workspace`; `label(r)` is row r's class, nil without labels.
+    @inline(__always)
+    mutating func add<T: Scalar>(_ network: Network<T>, _ workspace: Workspace<T>, target: UnsafePointer<T>, rows batch: Int,
+                                 label: (Int) -> Int?) {
+        let value = Double(network.loss(loss, target: target, rows: batch, workspace: workspace))
+        total += loss == .sse ? value : value * Double(batch) / Double(rows)
+        let out = workspace.a[network.layers.count - 1], k = network.outputs
+        for r in 0..<batch {
+            guard let l = label(r) else { return }
+            if Network<T>.predictedClass(out + r * k, columns: k) == l { correct += 1 }
+        }
+    }
+
+    mutating func add(_ evaluation: Evaluation) { fromEvaluation = evaluation }
+
+    func result(labelled: Bool) -> Evaluation {
+        fromEvaluation ?? Evaluation(loss: total, accuracy: labelled ? Double(correct) / Double(rows) : nil)
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 /// fields quoted when they hold a comma, quote or line break, quotes doubled inside.
 public enum CSV {
     public static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        // Scanned as UTF-8 bytes: the delimiters are ASCII, and Character comparison is slow.
+        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 

@@ -39,9 +39,9 @@ public struct PlanReport {
         let epochs = max(1, min(run.spec.training.epochs, Int(2e8 / max(flopsPerEpoch(run), 1))))
         let trainer = Trainer<Double>(configuration: TrainingConfiguration(
             epochs: epochs, batchSize: run.spec.training.batchSize, loss: run.spec.loss, optimizer: run.spec.optimizer, seed: run.seed))
-        let start = ContinuousClock.now
+        let clock = Stopwatch()
         _ = trainer.train(network, on: d.training, validation: d.validation)
-        return (ContinuousClock.now - start).seconds / Double(epochs + 1)
+        return clock.seconds / Double(epochs + 1)
     }
 
     public func text(jobs: Int, secondsPerEpoch: Double?) -> String {

@@ -7,7 +7,7 @@ public final class Progress: @unchecked Sendable {
 
     let style: Style
     let total: Int
-    let start = ContinuousClock.now
+    let clock = Stopwatch()
     private var done = 0
     private var best: (loss: Double, id: String)?
     private let lock = NSLock()
@@ -38,7 +38,7 @@ public final class Progress: @unchecked Sendable {
         lock.withLock {
             done += 1
             if result.status == .completed, let l = result.finalRankingLoss, l < (best?.loss ?? .infinity) { best = (l, result.run.id) }
-            let elapsed = Double((ContinuousClock.now - start).components.seconds)
+            let elapsed = clock.seconds.rounded(.down)
             switch style {
             case .quiet: return
             case .lines:

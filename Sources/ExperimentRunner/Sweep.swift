@@ -68,8 +68,8 @@ public struct Sweep: Sendable {
 
     /// One run, start to finish, on the calling thread.
     func execute(_ run: PlannedRun, training: Dataset<Double>, validation: Dataset<Double>?) -> RunResult {
-        let start = ContinuousClock.now
-        func elapsed() -> Double { (ContinuousClock.now - start).seconds }
+        let clock = Stopwatch()
+        func elapsed() -> Double { clock.seconds }
         let spec = run.spec
         let network = run.initialNetwork(inputs: training.features)
         let trainer = Trainer<Double>(configuration: TrainingConfiguration(
@@ -135,11 +135,6 @@ public struct Sweep: Sendable {
             progress.warn(first.plotWarning! + (more > 0 ? " (and \(more) more run plots)" : ""))
         }
     }
-}
-
-extension Duration {
-    /// The duration in seconds, as a Double.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
 
 /// Runs CPU-bound work on a thread of its own and awaits it, so that training never blocks

@@ -28,6 +28,30 @@ import TestSupport
         expectClose(c, referenceProduct(a.transposed, b).nested, tolerance: 1e-14)
     }
 
+    /// Tiny products take the loop; it must agree with OpenBLAS for every transpose and beta.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func loopGemmMatchesBLAS(_ transA: Bool, _ transB: Bool) {
+        let (m, n, k) = (3, 4, 5)
+        let a: Matrix<Double> = randomMatrix(rows: transA ? k : m, columns: transA ? m : k, seed: 21)
+        let b: Matrix<Double> = randomMatrix(rows: transB ? n : k, columns: transB ? k : n, seed: 22)
+        let c0: Matrix<Double> = randomMatrix(rows: m, columns: n, seed: 23)
+        for beta in [0.0, 0.5] {
+            var loop = c0, blas = c0
+            a.elements.withUnsafeBufferPointer { ap in b.elements.withUnsafeBufferPointer { bp in
+                loop.elements.withUnsafeMutableBufferPointer { cp in
+                    Double.loopGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1.5, a: ap.baseAddress!, lda: a.columns,
+                                    b: bp.baseAddress!, ldb: b.columns, beta: beta, c: cp.baseAddress!, ldc: n)
+                }
+                blas.elements.withUnsafeMutableBufferPointer { cp in
+                    Double.blasGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1.5, a: ap.baseAddress!, lda: a.columns,
+                                    b: bp.baseAddress!, ldb: b.columns, beta: beta, c: cp.baseAddress!, ldc: n)
+                }
+            } }
+            expectClose(loop, blas.nested, tolerance: 1e-14)
+        }
+        #expect(m * n * k <= Double.smallGemmLimit)
+    }
+
     @Test func blasRunsOnOneThread() {
         BLAS.useSingleThread()
         #expect(BLAS.threads == 1)

@@ -82,3 +82,43 @@ import TestSupport
         #expect(data.split(validationFraction: 0.25, seed: 9).validation!.inputs == val!.inputs)
     }
 }
+
+@Suite struct EarlyStoppingTests {
+    /// Training and validation disagree (opposite targets), so the validation loss rises once
+    /// training fits: early stopping must stop `patience` epochs after the best and return
+    /// exactly the parameters that epoch had.
+    @Test func restoresTheBestEpoch() {
+        let xs = (0..<16).map { Double($0) / 8 - 1 }
+        let train = Dataset<Double>(inputs: Matrix(xs.map { [$0] }), targets: Matrix(xs.map { [2 * $0 + 0.3] }))
+        let validation = Dataset<Double>(inputs: Matrix(xs.map { [$0] }), targets: Matrix(xs.map { [0.5 * $0 + 0.3] }))
+        let net = Network<Double>(inputs: 1, architecture: [LayerSpec(units: 1, activation: .linear)], parameters: [0, 0])
+        func configuration(epochs: Int, stopping: EarlyStopping?) -> TrainingConfiguration {
+            TrainingConfiguration(epochs: epochs, batchSize: 4, loss: .mse, optimizer: OptimizerConfiguration(learningRate: 0.05),
+                                  seed: 7, earlyStopping: stopping)
+        }
+        let result = Trainer<Double>(configuration: configuration(epochs: 200, stopping: EarlyStopping(patience: 5)))
+            .train(net, on: train, validation: validation)
+        guard case let .earlyStopped(epoch, best) = result.outcome else {
+            Issue.record("expected early stopping, got \(result.outcome)")
+            return
+        }
+        #expect(best > 0 && epoch == best + 5)
+        #expect(result.records.count == epoch + 1)
+        let losses = result.records.map { $0.validationLoss! }
+        #expect(losses[best] == losses.min())
+        // The same run cut at the best epoch, without early stopping: identical bits.
+        let cut = Trainer<Double>(configuration: configuration(epochs: best, stopping: nil)).train(net, on: train, validation: validation)
+        #expect(result.network.parameters == cut.network.parameters)
+    }
+
+    @Test func minDeltaIgnoresTinyImprovements() {
+        // A loss that keeps improving by less than min_delta counts as no improvement.
+        let data = Dataset<Double>(inputs: Matrix([[1.0]]), targets: Matrix([[2.0]]))
+        let net = Network<Double>(inputs: 1, architecture: [LayerSpec(units: 1, activation: .linear)], parameters: [0, 0])
+        let result = Trainer<Double>(configuration: TrainingConfiguration(
+            epochs: 100, loss: .mse, optimizer: OptimizerConfiguration(learningRate: 0.001), seed: 0,
+            earlyStopping: EarlyStopping(patience: 3, minDelta: 1))).train(net, on: data, validation: data)
+        #expect(result.outcome == .earlyStopped(epoch: 3, bestEpoch: 0))
+        #expect(result.network.parameters == [0, 0])
+    }
+}

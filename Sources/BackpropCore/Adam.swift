@@ -1,0 +1,42 @@
+import RealModule
+
+/// Adam (Kingma & Ba 2015, Algorithm 1), with step t counted from 1:
+///
+///     m <- β1 m + (1 - β1) g            m̂ = m / (1 - β1^t)
+///     v <- β2 v + (1 - β2) g²           v̂ = v / (1 - β2^t)
+///     w <- w - lr · m̂ / (√v̂ + ε)
+///
+/// m and v start at zero. This is PyTorch's `torch.optim.Adam` exactly; scikit-learn folds
+/// the corrections into the step size instead, which moves ε by a factor √(1 - β2^t).
+public final class Adam<T: Scalar>: Optimizer {
+    public let beta1: Double
+    public let beta2: Double
+    public let epsilon: T
+    let m: StateBuffer<T>
+    let v: StateBuffer<T>
+    /// Steps taken so far.
+    public private(set) var t = 0
+
+    public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, parameterCount: Int) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = T(epsilon)
+        m = StateBuffer(count: parameterCount)
+        v = StateBuffer(count: parameterCount)
+    }
+
+    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: T) {
+        t += 1
+        // The bias corrections in double precision, whatever T is.
+        let correction1 = 1 - Double.pow(beta1, t), correction2 = 1 - Double.pow(beta2, t)
+        let stepSize = learningRate / T(correction1)
+        let rootCorrection2 = T(correction2.squareRoot())
+        let b1 = T(beta1), b2 = T(beta2), eps = epsilon, m = m.pointer, v = v.pointer
+        for i in 0..<count {
+            let g = gradients[i]
+            m[i] = b1 * m[i] + (1 - b1) * g
+            v[i] = b2 * v[i] + (1 - b2) * g * g
+            parameters[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + eps)
+        }
+    }
+}

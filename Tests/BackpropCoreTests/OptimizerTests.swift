@@ -1,0 +1,90 @@
+import BackpropCore
+import Testing
+import TestSupport
+
+/// Each optimizer against steps computed by hand, and against PyTorch 2.15 (float64) on the
+/// same gradient sequence: parameters [1, -0.5], gradients [2, 0.5], [-1, 0.25], [0.5, -3],
+/// lr 0.1 (torch.optim.Adam(lr=0.1), torch.optim.SGD(lr=0.1, momentum=0.9[, nesterov=True])).
+@Suite struct OptimizerTests {
+    static let gradients: [[Double]] = [[2, 0.5], [-1, 0.25], [0.5, -3]]
+
+    func trajectory(_ configuration: OptimizerConfiguration) -> [[Double]] {
+        let optimizer: AnyOptimizer<Double> = configuration.make(parameterCount: 2)
+        var p: [Double] = [1, -0.5]
+        return Self.gradients.map { g in
+            p.withUnsafeMutableBufferPointer { pp in
+                g.withUnsafeBufferPointer { gp in
+                    optimizer.step(parameters: pp.baseAddress!, gradients: gp.baseAddress!, count: 2, learningRate: 0.1)
+                }
+            }
+            return p
+        }
+    }
+
+    @Test func plainSGD() {
+        // w - 0.1 g, three times: 1 - 0.2 + 0.1 - 0.05; -0.5 - 0.05 - 0.025 + 0.3.
+        expectClose(trajectory(OptimizerConfiguration(learningRate: 0.1)).last!, [0.85, -0.275], tolerance: 1e-15)
+    }
+
+    @Test func momentum() {
+        // By hand, first coordinate: v = 2, w = 0.8; v = 0.9·2 - 1 = 0.8, w = 0.72;
+        // v = 0.72 + 0.5 = 1.22, w = 0.598.
+        let t = trajectory(OptimizerConfiguration(learningRate: 0.1, momentum: 0.9))
+        let torch: [[Double]] = [[0.8, -0.55], [0.7200000000000001, -0.62], [0.5980000000000001, -0.38299999999999995]]
+        for (mine, theirs) in zip(t, torch) { expectClose(mine, theirs, tolerance: 1e-15) }
+    }
+
+    @Test func nesterov() {
+        // First step: v = g, w = w - lr (g + 0.9 g) = 1 - 0.1 · 3.8 = 0.62.
+        let t = trajectory(OptimizerConfiguration(learningRate: 0.1, momentum: 0.9, nesterov: true))
+        let torch: [[Double]] = [[0.62, -0.595], [0.648, -0.6829999999999999], [0.48819999999999997, -0.1696999999999999]]
+        for (mine, theirs) in zip(t, torch) { expectClose(mine, theirs, tolerance: 1e-15) }
+    }
+
+    @Test func adam() {
+        // First step by hand: m̂ = g, v̂ = g², so w -= lr · g / (|g| + ε) = lr · sign(g) · |g|/(|g| + 1e-8):
+        // 1 - 0.1 · 2 / (2 + 1e-8) = 0.9000000005.
+        let t = trajectory(OptimizerConfiguration(kind: .adam, learningRate: 0.1))
+        expectClose(t[0][0], 1 - 0.1 * 2 / (2 + 1e-8), tolerance: 1e-16)
+        let torch: [[Double]] = [[0.9000000005, -0.599999998], [0.8733662967024315, -0.6932179595225376],
+                                 [0.8393233821389426, -0.643604162613012]]
+        for (mine, theirs) in zip(t, torch) { expectClose(mine, theirs, tolerance: 1e-14) }
+    }
+
+    @Test func adamStateIsPerOptimizer() {
+        // Two optimizers from one configuration start from zero moments each.
+        #expect(trajectory(OptimizerConfiguration(kind: .adam, learningRate: 0.1)) ==
+                trajectory(OptimizerConfiguration(kind: .adam, learningRate: 0.1)))
+    }
+
+    @Test func schedules() {
+        let step = LearningRateSchedule.step(every: 10, gamma: 0.5)
+        #expect(step.rate(base: 0.1, epoch: 1, epochs: 30) == 0.1)
+        #expect(step.rate(base: 0.1, epoch: 10, epochs: 30) == 0.1)
+        #expect(step.rate(base: 0.1, epoch: 11, epochs: 30) == 0.05)
+        #expect(step.rate(base: 0.1, epoch: 21, epochs: 30) == 0.025)
+        expectClose(LearningRateSchedule.exponential(gamma: 0.9).rate(base: 1, epoch: 3, epochs: 10), 0.81, tolerance: 1e-15)
+        let cosine = LearningRateSchedule.cosine(minimum: 0.01)
+        #expect(cosine.rate(base: 0.1, epoch: 1, epochs: 10) == 0.1)
+        // Halfway (e = 5 of 10): cos(π/2) = 0, so the midpoint of 0.1 and 0.01.
+        expectClose(cosine.rate(base: 0.1, epoch: 6, epochs: 10), 0.055, tolerance: 1e-15)
+        #expect(LearningRateSchedule.constant.rate(base: 0.3, epoch: 99, epochs: 100) == 0.3)
+    }
+
+    @Test func weightDecayPenalisesWeightsNotBiases() {
+        // 2 inputs, 1 unit: parameters [w1, w2, b]. λ = 0.4 over a batch of 2 rows adds λ/2 · w.
+        let net = Network<Double>(inputs: 2, architecture: [LayerSpec(units: 1, activation: .linear)], parameters: [3, -1, 5])
+        var g: [Double] = [0.1, 0.2, 0.3]
+        g.withUnsafeMutableBufferPointer { net.addWeightDecay(0.4, rows: 2, to: $0.baseAddress!) }
+        expectClose(g, [0.1 + 0.2 * 3, 0.2 - 0.2 * 1, 0.3], tolerance: 1e-15)
+    }
+
+    @Test func scheduleReachesTheTrainingLoop() {
+        let data = Dataset<Double>(inputs: Matrix([[1.0]]), targets: Matrix([[2.0]]))
+        let net = Network<Double>(inputs: 1, architecture: [LayerSpec(units: 1, activation: .linear)], parameters: [0, 0])
+        let result = Trainer<Double>(configuration: TrainingConfiguration(
+            epochs: 4, loss: .mse,
+            optimizer: OptimizerConfiguration(learningRate: 0.1, schedule: .step(every: 2, gamma: 0.1)), seed: 0)).train(net, on: data)
+        expectClose(result.records.map(\.learningRate), [0.1, 0.1, 0.1, 0.01, 0.01], tolerance: 1e-17)
+    }
+}
