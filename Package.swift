@@ -18,10 +18,16 @@ let package = Package(
             name: "CBLAS",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // zlib, for datasets stored gzip-compressed (IDX, CSV). `make deps` installs zlib1g-dev.
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "BackpropCore",
             dependencies: [
                 "CBLAS",
+                "CZlib",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

@@ -101,17 +101,3 @@ public enum SyntheticData {
         return Labelled(inputs: order.map { data.inputs[$0] }, labels: order.map { data.labels[$0] })
     }
 }
-
-extension Dataset {
-    /// A classification dataset: inputs as given, targets one-hot over `classes` columns,
-    /// or a single 0/1 column when `outputs` is 1 (two classes, a sigmoid output).
-    public init(inputs: [[Double]], labels: [Int], classes: Int, outputs: Int, classNames: [String]? = nil) {
-        precondition(outputs == 1 ? classes <= 2 : outputs == classes)
-        var targets = Matrix<T>(rows: labels.count, columns: outputs)
-        for (r, label) in labels.enumerated() {
-            if outputs == 1 { targets[r, 0] = T(label) } else { targets[r, label] = 1 }
-        }
-        self.init(inputs: Matrix(inputs.map { $0.map { T($0) } }), targets: targets, labels: labels,
-                  classNames: classNames ?? (0..<classes).map(String.init))
-    }
-}

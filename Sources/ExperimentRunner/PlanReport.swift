@@ -4,20 +4,20 @@ import Foundation
 /// What `backprop plan` prints: the expanded runs, their sizes and a time estimate.
 public struct PlanReport {
     public var plan: SweepPlan
-    public var data: [Int: (training: Dataset<Double>, validation: Dataset<Double>?)]
+    public var data: [Int: LoadedData]
 
-    public init(plan: SweepPlan) throws(SpecError) {
+    public init(plan: SweepPlan) throws {
         self.plan = plan
         data = try Sweep(plan: plan, jobs: 1, gnuplot: nil).buildData()
     }
 
     /// Multiply-adds ×2 of one epoch: forward and backward over the training rows (dW for
-    /// every layer, dx for all but the first), plus the forward passes that measure the
-    /// training and validation loss.
+    /// every layer, dx for all but the first), plus the forward pass that measures the
+    /// validation loss (the training metrics come from training's own forward passes).
     public func flopsPerEpoch(_ run: PlannedRun) -> Double {
         let d = data[run.index]!
-        let n = Double(d.training.count), evaluated = n + Double(d.validation?.count ?? 0)
-        var width = d.training.features, total = 0.0
+        let n = Double(d.trainingCount), evaluated = Double(d.validationCount)
+        var width = d.features, total = 0.0
         for (l, layer) in run.spec.model.layers.enumerated() {
             let product = 2 * Double(width * layer.units)
             total += product * (n * (l == 0 ? 2 : 3) + evaluated)
@@ -27,21 +27,26 @@ public struct PlanReport {
     }
 
     public func parameters(_ run: PlannedRun) -> Int {
-        Network<Double>.parameterCount(inputs: data[run.index]!.training.features, architecture: run.spec.model.layers)
+        Network<Double>.parameterCount(inputs: data[run.index]!.features, architecture: run.spec.model.layers)
     }
 
     /// Seconds per epoch of the first run, from training it for a few epochs.
     public func calibrate() -> Double {
         guard let run = plan.runs.first else { return 0 }
-        let d = data[run.index]!
         BLAS.useSingleThread()
-        let network = run.initialNetwork(inputs: d.training.features)
-        let epochs = max(1, min(run.spec.training.epochs, Int(2e8 / max(flopsPerEpoch(run), 1))))
-        let trainer = Trainer<Double>(configuration: TrainingConfiguration(
-            epochs: epochs, batchSize: run.spec.training.batchSize, loss: run.spec.loss, optimizer: run.spec.optimizer, seed: run.seed))
-        let clock = Stopwatch()
-        _ = trainer.train(network, on: d.training, validation: d.validation)
-        return clock.seconds / Double(epochs + 1)
+        var configuration = run.trainingConfiguration
+        configuration.epochs = max(1, min(run.spec.training.epochs, Int(2e8 / max(flopsPerEpoch(run), 1))))
+        configuration.earlyStopping = nil
+        func time<T: Scalar>(_ d: DataSplits<T>) -> Double {
+            let network: Network<T> = run.initialNetwork(inputs: d.training.features).converted()
+            let clock = Stopwatch()
+            _ = Trainer<T>(configuration: configuration).train(network, on: d.training, validation: d.validation)
+            return clock.seconds / Double(configuration.epochs + 1)
+        }
+        switch data[run.index]! {
+        case let .float64(d): return time(d)
+        case let .float32(d): return time(d)
+        }
     }
 
     public func text(jobs: Int, secondsPerEpoch: Double?) -> String {
@@ -53,7 +58,7 @@ public struct PlanReport {
         }
         var architectures = [String: (Int, Double)]()
         for run in plan.runs {
-            let shape = ([data[run.index]!.training.features] + run.spec.model.layers.map(\.units)).map(String.init).joined(separator: "-")
+            let shape = ([data[run.index]!.features] + run.spec.model.layers.map(\.units)).map(String.init).joined(separator: "-")
                 + " " + run.spec.model.layers.map(\.activation.rawValue).joined(separator: ",")
             architectures[shape] = (parameters(run), flopsPerEpoch(run))
         }

@@ -28,11 +28,19 @@ public struct RunResult: Sendable {
     public var seconds: Double
     /// Why the run's plot could not be drawn, when gnuplot failed; the CSVs are unaffected.
     public var plotWarning: String? = nil
+    /// Early stopping: the epoch training stopped after, and the epoch whose parameters it kept.
+    public var stoppedEpoch: Int? = nil
+    public var restoredEpoch: Int? = nil
+    /// The kept network on the dataset's own test set, when it has one.
+    public var test: Evaluation? = nil
 
+    /// The record of the network the run kept: the restored epoch's after early stopping,
+    /// else the last.
+    public var kept: EpochRecord? { restoredEpoch.map { rows[$0].record } ?? rows.last?.record }
     public var final: EpochRecord? { rows.last?.record }
     public var epochs: Int { final?.epoch ?? 0 }
     /// The validation loss the ranking uses: validation when there is a validation set, else training.
-    public var finalRankingLoss: Double? { final.map { $0.validationLoss ?? $0.trainLoss } }
+    public var finalRankingLoss: Double? { kept.map { $0.validationLoss ?? $0.trainLoss } }
     public var best: (loss: Double, epoch: Int)? {
         rows.compactMap { r in r.record.validationLoss.map { ($0, r.record.epoch) } }
             .filter { $0.0.isFinite }

@@ -41,22 +41,6 @@ public struct SpecError: Error, Equatable, CustomStringConvertible, LocalizedErr
     public var errorDescription: String? { description }
 }
 
-/// Bad data: the file, where in it (line:column when known), and what is wrong.
-public struct DataError: Error, Equatable, CustomStringConvertible, LocalizedError {
-    public var file: String
-    public var location: String?
-    public var message: String
-
-    public init(file: String, location: String? = nil, message: String) {
-        self.file = file
-        self.location = location
-        self.message = message
-    }
-
-    public var description: String { location.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
-    public var errorDescription: String? { description }
-}
-
 /// The closest of `candidates` to `word` by edit distance, when it is close enough to be a typo.
 public func suggestion(for word: String, among candidates: [String]) -> String? {
     func distance(_ a: [Character], _ b: [Character]) -> Int {

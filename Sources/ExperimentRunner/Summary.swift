@@ -3,11 +3,12 @@ import Foundation
 /// summary.csv and summary.md: one row per run, and configurations ranked across seeds.
 public enum Summary {
     /// One row per run: run_id, each swept field, seed, status, epochs, final losses, best
-    /// validation loss and its epoch, final accuracies, seconds.
+    /// validation loss and its epoch, final accuracies, test loss and accuracy (of the kept
+    /// network, on the dataset's own test set), the early-stopping epoch, seconds.
     public static func csv(_ results: [RunResult], axes: [GridAxis]) -> String {
         var out = CSV.line(["run_id"] + axes.map(\.path.description) + [
             "seed", "status", "epochs", "final_train_loss", "final_val_loss", "best_val_loss", "best_val_epoch",
-            "final_train_accuracy", "final_val_accuracy", "seconds", "message",
+            "final_train_accuracy", "final_val_accuracy", "test_loss", "test_accuracy", "stopped_epoch", "seconds", "message",
         ])
         for r in results.sorted(by: { $0.run.index < $1.run.index }) {
             let values = r.run.swept.map { sweptText($0.value) }
@@ -17,6 +18,7 @@ public enum Summary {
                 CSV.number(r.final?.trainLoss), CSV.number(r.final?.validationLoss),
                 CSV.number(best?.loss), best.map { String($0.epoch) } ?? "",
                 CSV.number(r.final?.trainAccuracy), CSV.number(r.final?.validationAccuracy),
+                CSV.number(r.test?.loss), CSV.number(r.test?.accuracy), r.stoppedEpoch.map(String.init) ?? "",
                 String(format: "%.3f", r.seconds), r.message ?? "",
             ])
         }
@@ -37,6 +39,8 @@ public enum Summary {
         /// runs that completed.
         public var losses: [Double]
         public var accuracies: [Double]
+        /// Test accuracies of the kept networks, when the dataset has a test set.
+        public var testAccuracies: [Double] = []
         public var runs: Int
         public var diverged: Int
         public var failed: Int
@@ -48,6 +52,7 @@ public enum Summary {
             return (losses.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(losses.count - 1)).squareRoot()
         }
         public var meanAccuracy: Double? { accuracies.isEmpty ? nil : accuracies.reduce(0, +) / Double(accuracies.count) }
+        public var meanTestAccuracy: Double? { testAccuracies.isEmpty ? nil : testAccuracies.reduce(0, +) / Double(testAccuracies.count) }
     }
 
     /// Configurations ranked by mean final loss, lowest first. A configuration with any
@@ -62,7 +67,8 @@ public enum Summary {
             switch r.status {
             case .completed:
                 if let l = r.finalRankingLoss { row.losses.append(l) }
-                if let a = r.final?.validationAccuracy ?? r.final?.trainAccuracy { row.accuracies.append(a) }
+                if let a = r.kept?.validationAccuracy ?? r.kept?.trainAccuracy { row.accuracies.append(a) }
+                if let a = r.test?.accuracy { row.testAccuracies.append(a) }
             case .diverged: row.diverged += 1
             case .failed, .interrupted: row.failed += 1
             }
@@ -82,6 +88,7 @@ public enum Summary {
         let ranked = ranked(results)
         let validation = results.contains { $0.hasValidation }
         let accuracy = results.contains { $0.hasAccuracy }
+        let testAccuracy = results.contains { $0.test?.accuracy != nil }
         let metric = validation ? "final val_loss" : "final train_loss"
         let seeds = plan.runs.isEmpty ? 0 : Set(plan.runs.map(\.seed)).count
         var out = "# \(plan.name)\n\n"
@@ -90,6 +97,7 @@ public enum Summary {
         out += "ranked by mean \(metric) across seeds (lower is better). Diverged or failed runs rank last.\n\n"
         var header = ["rank", "configuration", "\(metric) (mean ± std)", "min", "max", "n"]
         if accuracy { header.append(validation ? "val accuracy (mean)" : "train accuracy (mean)") }
+        if testAccuracy { header.append("test accuracy (mean)") }
         header.append("notes")
         out += "| " + header.joined(separator: " | ") + " |\n"
         out += "|" + header.map { h in h == "configuration" || h == "notes" ? "---|" : "---:|" }.joined() + "\n"
@@ -101,6 +109,7 @@ public enum Summary {
                          row.mean.map { "\(format($0)) ± \(format(row.std!))" } ?? "—",
                          row.losses.min().map(format) ?? "—", row.losses.max().map(format) ?? "—", String(row.losses.count)]
             if accuracy { cells.append(row.meanAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "—") }
+            if testAccuracy { cells.append(row.meanTestAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "—") }
             cells.append(notes.joined(separator: ", "))
             out += "| " + cells.joined(separator: " | ") + " |\n"
         }

@@ -19,22 +19,29 @@ public struct Sweep: Sendable {
 
     public var directory: ResultsDirectory { ResultsDirectory(root: resultsRoot, name: plan.name) }
 
-    /// The datasets, built once per sweep: one per distinct (dataset spec, output width),
-    /// shared read-only by every run. Also checks every run's shapes, so that nothing trains
-    /// unless every configuration fits its data.
-    public func buildData() throws(SpecError) -> [Int: (training: Dataset<Double>, validation: Dataset<Double>?)] {
-        var built: [(key: DatasetSpec, outputs: Int, data: (training: Dataset<Double>, validation: Dataset<Double>?))] = []
-        var byRun = [Int: (training: Dataset<Double>, validation: Dataset<Double>?)]()
+    /// The datasets, built once per sweep: one per distinct (dataset spec, output width, loss,
+    /// precision), shared read-only by every run. Also checks every run's shapes, so that
+    /// nothing trains unless every configuration fits its data.
+    public func buildData() throws -> [Int: LoadedData] {
+        struct Key: Equatable {
+            var dataset: DatasetSpec, outputs: Int, loss: Loss, precision: TrainingSpec.Precision
+        }
+        var built: [(key: Key, data: LoadedData)] = []
+        var byRun = [Int: LoadedData]()
         for run in plan.runs {
-            let outputs = run.spec.model.layers.last!.units
-            let data: (training: Dataset<Double>, validation: Dataset<Double>?)
-            if let hit = built.first(where: { $0.key == run.spec.dataset && $0.outputs == outputs }) {
+            let key = Key(dataset: run.spec.dataset, outputs: run.spec.model.layers.last!.units, loss: run.spec.loss,
+                          precision: run.spec.training.precision)
+            let data: LoadedData
+            if let hit = built.first(where: { $0.key == key }) {
                 data = hit.data
             } else {
-                data = try run.spec.dataset.build(outputs: outputs, file: plan.file)
-                built.append((run.spec.dataset, outputs, data))
+                switch key.precision {
+                case .float64: data = .float64(try key.dataset.build(as: Double.self, outputs: key.outputs, loss: key.loss, file: plan.file))
+                case .float32: data = .float32(try key.dataset.build(as: Float.self, outputs: key.outputs, loss: key.loss, file: plan.file))
+                }
+                built.append((key, data))
             }
-            try run.spec.checkShapes(features: data.training.features, outputs: data.training.outputs, file: plan.file)
+            try run.spec.checkShapes(features: data.features, outputs: key.outputs, file: plan.file)
             byRun[run.index] = data
         }
         return byRun
@@ -52,7 +59,7 @@ public struct Sweep: Sendable {
             func launch() {
                 let run = runs[next], d = data[run.index]!
                 next += 1
-                group.addTask { await onDedicatedThread { self.execute(run, training: d.training, validation: d.validation) } }
+                group.addTask { await onDedicatedThread { self.execute(run, data: d) } }
             }
             while next < min(jobs, runs.count) { launch() }
             while let result = try await group.next() {
@@ -66,25 +73,36 @@ public struct Sweep: Sendable {
         return results
     }
 
-    /// One run, start to finish, on the calling thread.
-    func execute(_ run: PlannedRun, training: Dataset<Double>, validation: Dataset<Double>?) -> RunResult {
+    /// One run, start to finish, on the calling thread, in its data's precision.
+    func execute(_ run: PlannedRun, data: LoadedData) -> RunResult {
+        switch data {
+        case let .float64(d): return execute(run, d)
+        case let .float32(d): return execute(run, d)
+        }
+    }
+
+    func execute<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>) -> RunResult {
         let clock = Stopwatch()
-        func elapsed() -> Double { clock.seconds }
-        let spec = run.spec
-        let network = run.initialNetwork(inputs: training.features)
-        let trainer = Trainer<Double>(configuration: TrainingConfiguration(
-            epochs: spec.training.epochs, batchSize: spec.training.batchSize, loss: spec.loss,
-            optimizer: spec.optimizer, seed: run.seed))
+        let network: Network<T> = run.initialNetwork(inputs: data.training.features).converted()
         var rows = [MetricsRow]()
-        rows.reserveCapacity(spec.training.epochs + 1)
-        let outcome = trainer.train(network, on: training, validation: validation) { record in
-            rows.append(MetricsRow(record: record, seconds: elapsed()))
+        rows.reserveCapacity(run.spec.training.epochs + 1)
+        let outcome = Trainer<T>(configuration: run.trainingConfiguration).train(network, on: data.training, validation: data.validation) { record in
+            rows.append(MetricsRow(record: record, seconds: clock.seconds))
             return true
         }
         var result = RunResult(run: run, status: .completed, message: nil, rows: rows, seconds: 0)
-        if case let .diverged(epoch) = outcome.outcome {
+        switch outcome.outcome {
+        case let .diverged(epoch):
             result.status = .diverged
             result.message = "loss or parameters not finite after epoch \(epoch)"
+        case let .earlyStopped(epoch, best):
+            result.stoppedEpoch = epoch
+            result.restoredEpoch = best
+        case .completed, .stopped: break
+        }
+        if let test = data.test, result.status == .completed {
+            let workspace = Workspace<T>(network: outcome.network, capacity: min(test.count, 1024))
+            result.test = outcome.network.evaluate(test, loss: run.spec.loss, workspace: workspace)
         }
         do {
             result.plotWarning = try writeRun(result, network: outcome.network)
@@ -92,12 +110,12 @@ public struct Sweep: Sendable {
             result.status = .failed
             result.message = "cannot write results: \(error.localizedDescription)"
         }
-        result.seconds = elapsed()
+        result.seconds = clock.seconds
         return result
     }
 
     /// Writes the run's files; returns gnuplot's complaint when the plot failed.
-    func writeRun(_ result: RunResult, network: Network<Double>) throws -> String? {
+    func writeRun<T: Scalar>(_ result: RunResult, network: Network<T>) throws -> String? {
         let dir = directory.runPath(result.run.id)
         try ResultsDirectory.writeAtomically(result.run.config.serialized() + "\n", to: dir + "/config.json")
         try ResultsDirectory.writeAtomically(MetricsLog.csv(result.rows), to: dir + "/metrics.csv")

@@ -15,9 +15,9 @@ extension SweepPlan {
     /// The first run with its data and starting network, for `trace` and `gradcheck`.
     /// The batch is the first `batch_size` training rows (all of them for full batch),
     /// at most `limit`.
-    public func firstRunBatch(limit: Int? = nil) throws(SpecError) -> (run: PlannedRun, network: Network<Double>, inputs: Matrix<Double>, targets: Matrix<Double>) {
+    public func firstRunBatch(limit: Int? = nil) throws -> (run: PlannedRun, network: Network<Double>, inputs: Matrix<Double>, targets: Matrix<Double>) {
         guard let run = runs.first else { throw SpecError(file: file, path: "", message: "the spec expands to no runs") }
-        let data = try Sweep(plan: self, jobs: 1, gnuplot: nil).buildData()[run.index]!.training
+        let data = try Sweep(plan: self, jobs: 1, gnuplot: nil).buildData()[run.index]!.trainingAsDouble
         var rows = min(run.spec.training.batchSize ?? data.count, data.count)
         if let limit { rows = min(rows, limit) }
         let batch = data.subset(Array(0..<rows))

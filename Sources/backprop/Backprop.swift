@@ -1,3 +1,4 @@
+import BackpropCore
 import ArgumentParser
 import ExperimentRunner
 import Foundation

@@ -68,8 +68,16 @@ func specError(_ edit: (inout String) -> Void) -> String? {
         let properties = schema["properties"]
         #expect(strings(schema["$defs"]?["layer"]?["properties"]?["activation"]?["enum"]) == Activation.allCases.map(\.rawValue))
         #expect(strings(properties?["loss"]?["enum"]) == Loss.allCases.map(\.rawValue))
-        #expect(strings(properties?["dataset"]?["properties"]?["name"]?["enum"]) == ["xor", "and", "or", "moons", "circles", "spirals", "blobs", "sine"])
+        #expect(strings(properties?["dataset"]?["properties"]?["name"]?["enum"]) == DatasetSpec.names)
         #expect(strings(properties?["optimizer"]?["properties"]?["name"]?["enum"]) == OptimizerConfiguration.Kind.allCases.map(\.rawValue))
+        #expect(strings(properties?["training"]?["properties"]?["precision"]?["enum"]) == TrainingSpec.Precision.allCases.map(\.rawValue))
+        func keys(_ v: JSONValue?) -> [String] {
+            guard case let .object(members)? = v else { return [] }
+            return members.map(\.key).sorted()
+        }
+        #expect(keys(properties?["dataset"]?["properties"]) == DatasetSpec.keys.sorted())
+        #expect(keys(properties?["optimizer"]?["properties"]) == OptimizerConfiguration.keys.sorted())
+        #expect(keys(properties?["training"]?["properties"]) == TrainingSpec.keys.sorted())
         guard case let .object(top)? = properties else { Issue.record("no properties"); return }
         #expect(top.map(\.key) == ExperimentSpec.keys)
     }
