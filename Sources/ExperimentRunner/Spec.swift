@@ -211,17 +211,27 @@ extension TrainingSpec {
 }
 
 extension ModelSpec {
-    static let keys = ["layers", "init", "parameters"]
+    public static let keys = ["layers", "activation", "init", "parameters"]
 
     init(_ reader: JSONReader) throws(SpecError) {
         let obj = try reader.object(allowed: Self.keys)
+        // The activation of every layer that names none: sweeping it sweeps all hidden layers.
+        let shared = try obj["activation"]?.choice(Activation.self, what: "activation")
         layers = []
         for item in try obj.required("layers").nonEmptyArray() {
             let l = try item.object(allowed: ["units", "activation"])
             let unitsReader = try l.required("units")
             let units = try unitsReader.int()
             guard units >= 1, units <= 1_000_000 else { throw unitsReader.error("units must be from 1 to 1000000") }
-            layers.append(LayerSpec(units: units, activation: try l.required("activation").choice(Activation.self, what: "activation")))
+            let activation: Activation
+            if let a = l["activation"] {
+                activation = try a.choice(Activation.self, what: "activation")
+            } else if let shared {
+                activation = shared
+            } else {
+                throw JSONReader(.null, path: item.path.appending("activation"), file: item.file).error("a layer needs an activation (or set model.activation for every layer that names none)")
+            }
+            layers.append(LayerSpec(units: units, activation: activation))
         }
         if let i = obj["init"] {
             let o = try i.object(allowed: ["scheme", "low", "high"])

@@ -72,6 +72,11 @@ public struct SweepPlan: Sendable {
                     throw reader.error("\(first) cannot be swept\(first == "seeds" ? ": every configuration already runs once per seed" : "")")
                 }
                 let values = try reader.nonEmptyArray().map(\.value)
+                // A later axis that replaces an object holding an earlier axis's field would
+                // silently undo that axis in every configuration.
+                if let earlier = paths.first(where: { $0.components.starts(with: path.components) }) {
+                    throw reader.error("replaces \(earlier), which an earlier axis sweeps: put \(key) before it in the grid")
+                }
                 paths.append(path)
                 axes.append(GridAxis(path: path, values: values, label: ""))
             }

@@ -8,11 +8,7 @@ import TestSupport
 @Suite struct SweepTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-    static func temporaryDirectory() -> String {
-        let path = NSTemporaryDirectory() + "backprop-test-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    static func temporaryDirectory() -> String { TestSupport.temporaryDirectory() }
 
     static let tiny = #"""
     {"name": "tiny", "dataset": {"name": "moons", "samples": 60, "noise": 0.2, "validation": 0.25},
