@@ -44,6 +44,34 @@ func specError(_ edit: (inout String) -> Void) -> String? {
         #expect(specError { $0 = $0.replacingOccurrences(of: from, with: to) } == expected)
     }
 
+    /// The optimizer, schedule, training and dataset keys of real-data experiments.
+    @Test(arguments: [
+        (#""learning_rate": 0.5"#, #""name": "adam", "learning_rate": 0.5, "momentum": 0.9"#, "x.json: optimizer.momentum: momentum is a setting of sgd, and this optimizer is adam"),
+        (#""learning_rate": 0.5"#, #""learning_rate": 0.5, "beta1": 0.9"#, "x.json: optimizer.beta1: beta1 is a setting of adam, and this optimizer is sgd"),
+        (#""learning_rate": 0.5"#, #""learning_rate": 0.5, "momentum": 1"#, "x.json: optimizer.momentum: momentum must be from 0 up to (not including) 1"),
+        (#""learning_rate": 0.5"#, #""learning_rate": 0.5, "nesterov": true"#, "x.json: optimizer.nesterov: Nesterov momentum needs a momentum above 0"),
+        (#""learning_rate": 0.5"#, #""learning_rate": 0.5, "weight_decay": -1"#, "x.json: optimizer.weight_decay: weight_decay must be 0 or more"),
+        (#""learning_rate": 0.5"#, #""name": "adam", "learning_rate": 0.5, "epsilon": 0"#, "x.json: optimizer.epsilon: epsilon must be positive"),
+        (#""learning_rate": 0.5"#, #""learning_rate": 0.5, "schedule": "step""#, #"x.json: optimizer.schedule: the step schedule needs "every" (epochs): {"name": "step", "every": 10, "gamma": 0.5}"#),
+        (#""learning_rate": 0.5"#, #""learning_rate": 0.5, "schedule": {"name": "cosin"}"#, #"x.json: optimizer.schedule.name: unknown schedule "cosin" (did you mean "cosine"?)"#),
+        (#""learning_rate": 0.5"#, #""learning_rate": 0.5, "schedule": {"name": "step", "every": 0}"#, "x.json: optimizer.schedule.every: every must be at least 1 epoch"),
+        (#""learning_rate": 0.5"#, #""learning_rate": 0.5, "schedule": {"name": "exponential", "gamma": 2}"#, "x.json: optimizer.schedule.gamma: gamma must be above 0 and at most 1"),
+        (#""learning_rate": 0.5"#, #""learning_rate": 0.5, "schedule": {"name": "cosine", "every": 3}"#, "x.json: optimizer.schedule.every: the cosine schedule takes no every"),
+        (#""epochs": 10"#, #""epochs": 10, "precision": "float16""#, #"x.json: training.precision: unknown precision "float16" (did you mean "float64"?)"#),
+        (#""epochs": 10"#, #""epochs": 10, "early_stopping": {"patience": 5}"#, "x.json: training.early_stopping: early stopping watches the validation loss: set dataset.validation (a fraction such as 0.2)"),
+        (#""epochs": 10"#, #""epochs": 10, "early_stopping": {"patience": 0}"#, "x.json: training.early_stopping.patience: patience must be at least 1 epoch"),
+        (#""name": "xor""#, #""name": "xor", "normalize": "zscore""#, #"x.json: dataset.normalize: unknown normalization "zscore"; expected one of standard, minmax, none, scale"#),
+        (#""name": "xor""#, #""name": "xor", "normalize": {"scale": 0}"#, "x.json: dataset.normalize.scale: the scale divisor must be positive"),
+        (#""name": "xor""#, #""name": "xor", "target": "y""#, #"x.json: dataset.target: a named dataset takes no "target""#),
+        (#""name": "xor""#, #""csv": "d.csv", "samples": 3"#, #"x.json: dataset.samples: a CSV dataset takes no "samples""#),
+        (#""name": "xor""#, #""csv": "d.csv""#, #"x.json: dataset: missing required key "target""#),
+        (#""name": "xor""#, #""name": "xor", "directory": "/tmp""#, "x.json: dataset.directory: only fashion-mnist reads a directory"),
+        (#""units": 2, "activation": "tanh""#, #""units": 2"#, "x.json: model.layers[0].activation: a layer needs an activation (or set model.activation for every layer that names none)"),
+    ])
+    func realDataKeysAreChecked(_ from: String, _ to: String, _ expected: String) {
+        #expect(specError { $0 = $0.replacingOccurrences(of: from, with: to) } == expected)
+    }
+
     @Test func missingKeysAreNamed() {
         #expect(specError { $0 = $0.replacingOccurrences(of: #""loss": "binary_cross_entropy", "#, with: "") } == #"x.json: missing required key "loss""#)
     }
@@ -80,5 +108,22 @@ func specError(_ edit: (inout String) -> Void) -> String? {
         #expect(keys(properties?["training"]?["properties"]) == TrainingSpec.keys.sorted())
         guard case let .object(top)? = properties else { Issue.record("no properties"); return }
         #expect(top.map(\.key) == ExperimentSpec.keys)
+    }
+}
+
+@Suite struct GridOrderTests {
+    @Test func anAxisMayNotUndoAnEarlierOne() {
+        let error = specError {
+            $0 = $0.replacingOccurrences(of: #""training": {"epochs": 10}"#, with: #""training": {"epochs": 10}, "grid": {"model.layers[0].units": [2, 3], "model.layers": [[{"units": 1, "activation": "sigmoid"}]]}"#)
+        }
+        #expect(error == "x.json: grid.model.layers: replaces model.layers[0].units, which an earlier axis sweeps: put model.layers before it in the grid")
+    }
+
+    @Test func sharedActivationSweepsEveryHiddenLayer() throws {
+        let plan = try SweepPlan(json: try JSONParser.parse(#"""
+            {"name": "t", "dataset": {"name": "xor"}, "model": {"activation": "relu", "layers": [{"units": 3}, {"units": 3}, {"units": 1, "activation": "sigmoid"}]},
+             "loss": "sse", "optimizer": {"learning_rate": 0.5}, "training": {"epochs": 1}, "grid": {"model.activation": ["relu", "tanh"]}}
+            """#), file: "x.json")
+        #expect(plan.runs.map { $0.spec.model.layers.map(\.activation) } == [[.relu, .relu, .sigmoid], [.tanh, .tanh, .sigmoid]])
     }
 }
