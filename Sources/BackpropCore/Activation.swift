@@ -61,6 +61,13 @@ public enum Activation: String, CaseIterable, Codable, Sendable {
             }
         case .linear:
             if UnsafePointer(a) != z { a.update(from: z, count: count) }
+        case .sigmoid:
+            // apply(z) in two passes, the same arithmetic: the exponentials, then the
+            // divisions, which then pipeline instead of each waiting on its exp.
+            for i in 0..<count { a[i] = T.exp(-z[i]) }
+            for i in 0..<count { a[i] = 1 / (1 + a[i]) }
+        case .relu:
+            for i in 0..<count { a[i] = z[i] > 0 ? z[i] : 0 }
         default:
             for i in 0..<count { a[i] = apply(z[i]) }
         }
@@ -81,6 +88,10 @@ public enum Activation: String, CaseIterable, Codable, Sendable {
                 for j in 0..<columns { dot += dar[j] * ar[j] }
                 for j in 0..<columns { dzr[j] = ar[j] * (dar[j] - dot) }
             }
+        case .sigmoid:
+            for i in 0..<(rows * columns) { dz[i] = da[i] * (a[i] * (1 - a[i])) }
+        case .relu:
+            for i in 0..<(rows * columns) { dz[i] = a[i] > 0 ? da[i] : 0 }
         default:
             for i in 0..<(rows * columns) { dz[i] = da[i] * derivative(output: a[i]) }
         }

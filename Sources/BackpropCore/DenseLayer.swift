@@ -28,7 +28,11 @@ public struct DenseLayer: Equatable, Sendable {
     public func forward<T: Scalar>(x: UnsafePointer<T>, batch: Int, parameters: UnsafePointer<T>,
                                    z: UnsafeMutablePointer<T>, a: UnsafeMutablePointer<T>) {
         let w = parameters + weightOffset, b = parameters + biasOffset
-        for r in 0..<batch { (z + r * units).update(from: b, count: units) }
+        // A plain loop rather than a memmove per row: rows are short, and calls cost more.
+        for r in 0..<batch {
+            let row = z + r * units
+            for j in 0..<units { row[j] = b[j] }
+        }
         T.gemm(transA: false, transB: false, m: batch, n: units, k: inputs,
                alpha: 1, a: x, lda: inputs, b: w, ldb: units, beta: 1, c: z, ldc: units)
         activation.forward(z: z, a: a, rows: batch, columns: units)
@@ -46,7 +50,7 @@ public struct DenseLayer: Equatable, Sendable {
         let dW = gradients + weightOffset, db = gradients + biasOffset
         T.gemm(transA: true, transB: false, m: inputs, n: units, k: batch,
                alpha: 1, a: x, lda: inputs, b: dz, ldb: units, beta: 0, c: dW, ldc: units)
-        db.update(from: dz, count: units)
+        for j in 0..<units { db[j] = dz[j] }
         for r in 1..<max(batch, 1) {
             let row = dz + r * units
             for j in 0..<units { db[j] += row[j] }

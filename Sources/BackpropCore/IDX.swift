@@ -34,6 +34,8 @@ public final class IDXReader {
 
     /// Reads every item, in order, converting bytes to T. `destination(i)` says where item i
     /// goes (itemSize elements), or nil to skip it.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     public func readItems<T: Scalar>(as: T.Type = T.self, into destination: (Int) -> UnsafeMutablePointer<T>?) throws(DataError) {
         let itemSize = itemSize
         let perChunk = max(1, (1 << 16) / itemSize)

@@ -17,6 +17,8 @@ public enum Normalization: Equatable, Sendable {
         public var divisor: [Double]
 
         /// Rescales `m` in place (no copy when `m` is not shared).
+        @_specialize(where T == Double)
+        @_specialize(where T == Float)
         public func apply<T: Scalar>(to m: inout Matrix<T>) {
             let columns = m.columns
             let shift = shift.map { T($0) }, reciprocal = divisor.map { 1 / T($0) }
@@ -29,6 +31,8 @@ public enum Normalization: Equatable, Sendable {
         }
     }
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     public func fit<T: Scalar>(_ m: Matrix<T>) -> Fitted {
         let n = m.rows, k = m.columns
         switch self {

@@ -15,8 +15,6 @@ public enum RunStatus: String, Sendable, Codable {
 public struct MetricsRow: Sendable, Equatable {
     public var record: EpochRecord
     public var seconds: Double
-    /// Why the run's plot could not be drawn, when gnuplot failed; the CSVs are unaffected.
-    public var plotWarning: String? = nil
 }
 
 /// What a finished run reports to summaries and plots.

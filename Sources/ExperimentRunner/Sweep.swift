@@ -84,12 +84,14 @@ public struct Sweep: Sendable {
     func execute<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>) -> RunResult {
         let clock = Stopwatch()
         let network: Network<T> = run.initialNetwork(inputs: data.training.features).converted()
-        var rows = [MetricsRow]()
-        rows.reserveCapacity(run.spec.training.epochs + 1)
-        let outcome = Trainer<T>(configuration: run.trainingConfiguration).train(network, on: data.training, validation: data.validation) { record in
-            rows.append(MetricsRow(record: record, seconds: clock.seconds))
+        // Only the clock is read per epoch; the trainer keeps the records.
+        var seconds = [Double]()
+        seconds.reserveCapacity(run.spec.training.epochs + 1)
+        let outcome = Trainer<T>(configuration: run.trainingConfiguration).train(network, on: data.training, validation: data.validation) { _ in
+            seconds.append(clock.seconds)
             return true
         }
+        let rows = zip(outcome.records, seconds).map { MetricsRow(record: $0, seconds: $1) }
         var result = RunResult(run: run, status: .completed, message: nil, rows: rows, seconds: 0)
         switch outcome.outcome {
         case let .diverged(epoch):
