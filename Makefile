@@ -2,7 +2,7 @@
 # Swift toolchain installed: `deps` installs whatever system package is missing.
 
 SWIFT      ?= swift
-DEB_PACKAGES := gnuplot-nox libopenblas-dev zlib1g-dev
+DEB_PACKAGES := gnuplot-nox libopenblas-dev zlib1g-dev dataset-fashion-mnist python3-venv
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SPEC       ?= experiments/moons-sweep.json
 BIN        := .build/release/backprop
@@ -31,17 +31,18 @@ test: deps
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
 
-# A benchmark, not a test: microseconds per XOR epoch (seed 000), backprop against the
-# seed's NumPy script, measured in the same run. backprop's figure is the training loop's
-# own clock (the seconds column of metrics.csv), including its per-epoch loss evaluation.
-bench: build
-	@BACKPROP_GNUPLOT=/nonexistent $(BIN) run experiments/xor.json --results .build/bench-results --quiet >/dev/null
-	@ours=$$(tail -n 1 ".build/bench-results/xor/runs/seed=42/metrics.csv" | awk -F, '{printf "%.3f", $$NF / 10000 * 1e6}'); \
-	 numpy=$$(python3 bench/xor_numpy.py); \
-	 echo "XOR 2-2-1, 10,000 epochs, full batch:"; \
-	 echo "  backprop  $$ours us/epoch"; \
-	 echo "  NumPy     $$numpy us/epoch"; \
-	 awk -v a="$$numpy" -v b="$$ours" 'BEGIN { printf "  backprop is %.0fx faster\n", a / b }'
+# A benchmark, not a test: backprop against NumPy (XOR), scikit-learn and PyTorch
+# (Fashion-MNIST), the --jobs 2 speed-up and peak memory, measured side by side in one run.
+# Writes BENCHMARKS.md. The Python side lives in a virtual environment under .build/.
+BENCH_VENV := .build/bench-venv
+
+$(BENCH_VENV)/.installed:
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet numpy scikit-learn threadpoolctl torch
+	touch $@
+
+bench: build $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/run.py
 
 clean:
 	rm -rf .build results/*/

@@ -11,6 +11,8 @@ public enum FashionMNIST {
     /// stratified validation `fraction` (see `Dataset.splitIndices`), and the test set.
     /// Images are read straight into their set's storage in precision T: no set is ever held
     /// twice, and no copy is made in another precision.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     public static func load<T: Scalar>(directory: String = defaultDirectory, samples: Int? = nil, validation fraction: Double,
                                        seed: UInt64, outputs: Int, as: T.Type = T.self) throws(DataError) -> DataSplits<T> {
         let train = try read(directory: directory, prefix: "train", samples: samples, validation: fraction, seed: seed, outputs: outputs, as: T.self)
@@ -19,6 +21,8 @@ public enum FashionMNIST {
     }
 
     /// `prefix`-images-idx3-ubyte and `prefix`-labels-idx1-ubyte, each gzip-compressed or plain.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     static func read<T: Scalar>(directory: String, prefix: String, samples: Int?, validation fraction: Double, seed: UInt64,
                                 outputs: Int, as: T.Type) throws(DataError) -> (training: Dataset<T>, validation: Dataset<T>?) {
         let labelReader = try IDXReader(path: try path(directory, "\(prefix)-labels-idx1-ubyte"))

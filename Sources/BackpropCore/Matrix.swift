@@ -6,6 +6,8 @@ public struct Matrix<T: Scalar>: Equatable, Sendable {
     /// Row-major storage: element (r, c) is `elements[r * columns + c]`.
     public var elements: [T]
 
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
     public init(rows: Int, columns: Int, repeating value: T = 0) {
         precondition(rows >= 0 && columns >= 0, "negative matrix shape")
         self.rows = rows

@@ -6,7 +6,7 @@ import RealModule
 ///
 /// `Real` (swift-numerics) gives `exp`, `log`, `tanh` generically over both types;
 /// `gemm` dispatches to OpenBLAS's `cblas_dgemm` or `cblas_sgemm`.
-public protocol Scalar: Real, BinaryFloatingPoint, Codable, Sendable
+public protocol Scalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable
 where Self.RawSignificand: FixedWidthInteger {
     /// OpenBLAS's gemm (`cblas_dgemm` or `cblas_sgemm`); call `gemm`, which picks it or a loop.
     static func blasGemm(
