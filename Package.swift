@@ -45,7 +45,7 @@ let package = Package(
         ),
         // Helpers shared by the test targets: tolerant comparisons, the reference product.
         .target(name: "TestSupport", dependencies: ["BackpropCore", "CZlib"], path: "Tests/TestSupport"),
-        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "TestSupport"]),
+        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "TestSupport", .product(name: "RealModule", package: "swift-numerics")]),
         .testTarget(name: "ExperimentRunnerTests", dependencies: ["ExperimentRunner", "BackpropCore", "TestSupport"]),
         .testTarget(name: "backpropTests", dependencies: ["backprop", "TestSupport"]),
     ]

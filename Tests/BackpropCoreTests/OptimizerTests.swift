@@ -1,3 +1,4 @@
+import RealModule
 import BackpropCore
 import Testing
 import TestSupport
@@ -49,6 +50,32 @@ import TestSupport
         let torch: [[Double]] = [[0.9000000005, -0.599999998], [0.8733662967024315, -0.6932179595225376],
                                  [0.8393233821389426, -0.643604162613012]]
         for (mine, theirs) in zip(t, torch) { expectClose(mine, theirs, tolerance: 1e-14) }
+    }
+
+    /// The eight-lane loop and the scalar tail give exactly the plain loop's bits (19
+    /// parameters: two full groups of eight and a tail of three).
+    @Test(arguments: [false, true])
+    func adamLanesMatchThePlainLoop(_ single: Bool) {
+        func check<T: Scalar>(_: T.Type) {
+            let n = 19
+            var p = (0..<n).map { T(Double($0) / 7 - 1) }, expected = p
+            let adam = Adam<T>(parameterCount: n)
+            var m = [T](repeating: 0, count: n), v = m
+            for step in 1...3 {
+                let g = (0..<n).map { T(Double(($0 * 13 + step * 5) % 11) / 3 - 1.5) }
+                p.withUnsafeMutableBufferPointer { pp in g.withUnsafeBufferPointer { gp in
+                    adam.step(parameters: pp.baseAddress!, gradients: gp.baseAddress!, count: n, learningRate: T(0.01))
+                } }
+                let c1 = T(1 - Double.pow(0.9, step)), c2 = T((1 - Double.pow(0.999, step)).squareRoot())
+                for i in 0..<n {
+                    m[i] = T(0.9) * m[i] + (1 - T(0.9)) * g[i]
+                    v[i] = T(0.999) * v[i] + (1 - T(0.999)) * g[i] * g[i]
+                    expected[i] -= T(0.01) / c1 * m[i] / (v[i].squareRoot() / c2 + T(1e-8))
+                }
+            }
+            #expect(p == expected)
+        }
+        if single { check(Float.self) } else { check(Double.self) }
     }
 
     @Test func adamStateIsPerOptimizer() {
