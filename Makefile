@@ -2,7 +2,7 @@
 # Swift toolchain installed: `deps` installs whatever system package is missing.
 
 SWIFT      ?= swift
-DEB_PACKAGES := gnuplot-nox libopenblas-dev zlib1g-dev dataset-fashion-mnist python3-venv
+DEB_PACKAGES := gnuplot-nox libopenblas-dev zlib1g-dev dataset-fashion-mnist
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SPEC       ?= experiments/moons-sweep.json
 BIN        := .build/release/backprop
@@ -37,6 +37,8 @@ test: deps
 BENCH_VENV := .build/bench-venv
 
 $(BENCH_VENV)/.installed:
+	@dpkg-query -W -f='$${Status}' python3-venv 2>/dev/null | grep -q "install ok installed" || \
+	  { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends python3-venv; }
 	python3 -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/pip install --quiet numpy scikit-learn threadpoolctl torch
 	touch $@
