@@ -3,6 +3,11 @@ public struct Evaluation: Equatable, Sendable {
     public var loss: Double
     /// The fraction of rows classified correctly; nil for regression.
     public var accuracy: Double?
+
+    public init(loss: Double, accuracy: Double?) {
+        self.loss = loss
+        self.accuracy = accuracy
+    }
 }
 
 extension Network {

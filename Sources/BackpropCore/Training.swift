@@ -30,6 +30,16 @@ public struct EpochRecord: Equatable, Sendable {
     public var validationAccuracy: Double?
     /// The learning rate the epoch's updates used (for epoch 0, the first one's).
     public var learningRate: Double
+
+    public init(epoch: Int, trainLoss: Double, validationLoss: Double?, trainAccuracy: Double?, validationAccuracy: Double?,
+                learningRate: Double) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.validationLoss = validationLoss
+        self.trainAccuracy = trainAccuracy
+        self.validationAccuracy = validationAccuracy
+        self.learningRate = learningRate
+    }
 }
 
 public enum TrainingOutcome: Equatable, Sendable {

@@ -26,6 +26,41 @@ public enum MetricsLog {
     }
 }
 
+extension MetricsLog {
+    /// Reads a metrics.csv back; nil when it is not one (wrong header, a short row, a value
+    /// that is not a number).
+    public static func parse(_ text: String) -> [MetricsRow]? {
+        let table = CSV.parse(text)
+        guard let header = table.first else { return nil }
+        let validation = header.contains("val_loss"), accuracy = header.contains("train_accuracy")
+        guard header == self.header(validation: validation, accuracy: accuracy) else { return nil }
+        func number(_ s: String) -> Double? {
+            switch s {
+            case "nan": return .nan
+            case "inf": return .infinity
+            case "-inf": return -.infinity
+            default: return Double(s)
+            }
+        }
+        var rows = [MetricsRow]()
+        for fields in table.dropFirst() {
+            guard fields.count == header.count, let epoch = Int(fields[0]) else { return nil }
+            var values = [Double]()
+            for f in fields.dropFirst() { guard let v = number(f) else { return nil }; values.append(v) }
+            var i = 0
+            func next() -> Double { defer { i += 1 }; return values[i] }
+            let train = next()
+            let val = validation ? next() : nil
+            let trainAccuracy = accuracy ? next() : nil
+            let valAccuracy = accuracy && validation ? next() : nil
+            let rate = next(), seconds = next()
+            rows.append(MetricsRow(record: EpochRecord(epoch: epoch, trainLoss: train, validationLoss: val, trainAccuracy: trainAccuracy,
+                                                       validationAccuracy: valAccuracy, learningRate: rate), seconds: seconds))
+        }
+        return rows
+    }
+}
+
 /// model.json: {"layers":[{"weights":[[..]],"biases":[..],"activation":".."}]}, weights (inputs x units).
 public enum ModelFile {
     public static func json<T: Scalar>(_ network: Network<T>) -> JSONValue {

@@ -7,8 +7,10 @@ public enum RunStatus: String, Sendable, Codable {
     case diverged
     /// The run threw (bad data, an I/O error); the message says why.
     case failed
-    /// Interrupted before it finished: nothing of it counts.
+    /// Interrupted before it finished: nothing of it counts, and no status file is written.
     case interrupted
+    /// Being trained by another process (its lock is held); not counted here.
+    case busy
 }
 
 /// One epoch's metrics with the wall time since the run started.
@@ -19,6 +21,14 @@ public struct MetricsRow: Sendable, Equatable {
 
 /// What a finished run reports to summaries and plots.
 public struct RunResult: Sendable {
+    public init(run: PlannedRun, status: RunStatus, message: String?, rows: [MetricsRow], seconds: Double) {
+        self.run = run
+        self.status = status
+        self.message = message
+        self.rows = rows
+        self.seconds = seconds
+    }
+
     public var run: PlannedRun
     public var status: RunStatus
     public var message: String?

@@ -70,7 +70,7 @@ public enum Summary {
                 if let a = r.kept?.validationAccuracy ?? r.kept?.trainAccuracy { row.accuracies.append(a) }
                 if let a = r.test?.accuracy { row.testAccuracies.append(a) }
             case .diverged: row.diverged += 1
-            case .failed, .interrupted: row.failed += 1
+            case .failed, .interrupted, .busy: row.failed += 1
             }
             rows[r.run.configurationIndex] = row
         }

@@ -2,13 +2,22 @@ import BackpropCore
 import Foundation
 
 /// Runs a plan: every run trains on a dedicated thread, at most `jobs` at once, inside a
-/// task group; each writes its own folder; then the summaries and plots are written.
+/// task group; each writes its own folder, status.json last; then the summaries and plots
+/// are written from every run complete on disk.
+///
+/// Running a spec again skips its complete runs (completed or diverged) and trains the
+/// others from the start; `force` trains everything again. A run folder holding another
+/// configuration's config.json stops the sweep before anything trains, unless `force`.
 public struct Sweep: Sendable {
     public var plan: SweepPlan
     public var jobs: Int
     public var resultsRoot: String
     /// nil: plots are skipped (the CSVs and .gp scripts are still written).
     public var gnuplot: Gnuplot?
+    public var force = false
+    /// Stop the sweep at the first failed run.
+    public var failFast = false
+    public var cancellation = Cancellation()
 
     public init(plan: SweepPlan, jobs: Int, resultsRoot: String = "results", gnuplot: Gnuplot? = Gnuplot.find()) {
         self.plan = plan
@@ -18,6 +27,42 @@ public struct Sweep: Sendable {
     }
 
     public var directory: ResultsDirectory { ResultsDirectory(root: resultsRoot, name: plan.name) }
+
+    /// What a sweep did.
+    public struct Report: Sendable {
+        /// Every run complete on disk at the end (this process's and earlier ones'), in plan
+        /// order, plus this process's failed runs: what the summaries show.
+        public var results: [RunResult]
+        /// Runs this process trained to the end (any status but interrupted).
+        public var trained: [RunResult]
+        /// Complete runs found on disk and not trained again.
+        public var skipped: Int
+        /// Runs another process was training.
+        public var busy: Int
+        /// Runs of the plan not complete at the end.
+        public var missing: Int
+        public var interrupted: Bool
+        public var failed: [RunResult] { trained.filter { $0.status == .failed } }
+    }
+
+    /// The runs already complete on disk, after checking that no run folder belongs to
+    /// another configuration. Call before `run` to tell the user what will be skipped.
+    public func existingResults() throws -> [Int: RunResult] {
+        var complete = [Int: RunResult](), conflicts = [String]()
+        for run in plan.runs {
+            switch state(of: run) {
+            case .missing: break
+            case let .complete(r): if !force { complete[run.index] = r }
+            case let .conflicting(file): if !force { conflicts.append(file) }
+            }
+        }
+        if let first = conflicts.first {
+            throw SpecError(file: plan.file, path: "", message: "\(first) holds a different configuration than this spec's run"
+                + (conflicts.count > 1 ? " (and \(conflicts.count - 1) more runs)" : "")
+                + "; results are never mixed: pass --force to train again and replace them, or choose another --results folder")
+        }
+        return complete
+    }
 
     /// The datasets, built once per sweep: one per distinct (dataset spec, output width, loss,
     /// precision), shared read-only by every run. Also checks every run's shapes, so that
@@ -47,30 +92,69 @@ public struct Sweep: Sendable {
         return byRun
     }
 
-    /// Trains every run and writes every file. Returns the results in plan order.
-    public func run(progress: Progress) async throws -> [RunResult] {
+    /// Trains every run not yet complete and writes every file.
+    public func run(progress: Progress) async throws -> Report {
         let data = try buildData()
+        let existing = try existingResults()
         BLAS.useSingleThread()
         try ResultsDirectory.writeAtomically(plan.specJSON.serialized() + "\n", to: directory.path + "/spec.json")
-        let runs = plan.runs
-        var results = [RunResult]()
+        let runs = plan.runs.filter { existing[$0.index] == nil }
+        var trained = [RunResult](), busy = 0
         try await withThrowingTaskGroup(of: RunResult.self) { group in
             var next = 0
             func launch() {
                 let run = runs[next], d = data[run.index]!
                 next += 1
-                group.addTask { await onDedicatedThread { self.execute(run, data: d) } }
+                group.addTask { await onDedicatedThread { self.executeLocked(run, data: d) } }
             }
             while next < min(jobs, runs.count) { launch() }
             while let result = try await group.next() {
-                results.append(result)
-                progress.finished(result)
-                if next < runs.count { launch() }
+                switch result.status {
+                case .busy: busy += 1
+                case .interrupted: break
+                default:
+                    trained.append(result)
+                    progress.finished(result)
+                    if result.status == .failed && failFast { cancellation.cancel() }
+                }
+                if next < runs.count && !cancellation.isCancelled { launch() }
             }
         }
-        results.sort { $0.run.index < $1.run.index }
-        try writeSummaries(results, progress: progress)
-        return results
+        // The summaries show every run complete on disk now, whoever trained it, so that
+        // two processes on one folder each leave a summary of everything done so far.
+        let lock = try FileLock.acquire(directory.path + "/.summary.lock", wait: true)
+        var byIndex = completeOnDisk()
+        for r in trained where r.status == .failed { byIndex[r.run.index] = r }
+        let results = byIndex.values.sorted { $0.run.index < $1.run.index }
+        try writeSummaries(results, progress: progress, runWarnings: trained)
+        _ = lock
+        return Report(results: results, trained: trained.sorted { $0.run.index < $1.run.index }, skipped: existing.count, busy: busy,
+                      missing: plan.runs.count - results.filter { $0.status != .failed }.count,
+                      interrupted: cancellation.isInterrupted)
+    }
+
+    /// A run under its lock: busy when another process holds it.
+    func executeLocked(_ run: PlannedRun, data: LoadedData) -> RunResult {
+        let dir = directory.runPath(run.id)
+        var result = RunResult(run: run, status: .busy, message: nil, rows: [], seconds: 0)
+        let lock: FileLock?
+        do { lock = try FileLock.acquire(dir + "/.lock", wait: false) } catch {
+            result.status = .failed
+            result.message = "cannot lock \(dir): \(error)"
+            return result
+        }
+        guard let lock else { return result }
+        defer { _ = lock }
+        // Another process may have finished it while this one waited to start it.
+        if !force, case let .complete(done) = state(of: run) {
+            var r = done
+            r.status = .busy
+            return r
+        }
+        // The old status goes first: from here until the new one is written, the folder is
+        // incomplete, whatever happens to this process.
+        try? FileManager.default.removeItem(atPath: dir + "/status.json")
+        return execute(run, data: data)
     }
 
     /// One run, start to finish, on the calling thread, in its data's precision.
@@ -87,10 +171,13 @@ public struct Sweep: Sendable {
         // Only the clock is read per epoch; the trainer keeps the records.
         var seconds = [Double]()
         seconds.reserveCapacity(run.spec.training.epochs + 1)
+        let cancellation = cancellation
         let outcome = Trainer<T>(configuration: run.trainingConfiguration).train(network, on: data.training, validation: data.validation) { _ in
             seconds.append(clock.seconds)
-            return true
+            return !cancellation.isCancelled
         }
+        // Abandoned: nothing of it is written, and it has no status file.
+        if case .stopped = outcome.outcome { return RunResult(run: run, status: .interrupted, message: nil, rows: [], seconds: 0) }
         let rows = zip(outcome.records, seconds).map { MetricsRow(record: $0, seconds: $1) }
         var result = RunResult(run: run, status: .completed, message: nil, rows: rows, seconds: 0)
         switch outcome.outcome {
@@ -113,13 +200,19 @@ public struct Sweep: Sendable {
             result.message = "cannot write results: \(error.localizedDescription)"
         }
         result.seconds = clock.seconds
+        do {
+            try ResultsDirectory.writeAtomically(StatusFile(result).json.serialized() + "\n", to: directory.runPath(run.id) + "/status.json")
+        } catch where result.status != .failed {
+            result.status = .failed
+            result.message = "cannot write status.json: \(error.localizedDescription)"
+        } catch {}
         return result
     }
 
     /// Writes the run's files; returns gnuplot's complaint when the plot failed.
     func writeRun<T: Scalar>(_ result: RunResult, network: Network<T>) throws -> String? {
         let dir = directory.runPath(result.run.id)
-        try ResultsDirectory.writeAtomically(result.run.config.serialized() + "\n", to: dir + "/config.json")
+        try ResultsDirectory.writeAtomically(configText(result.run), to: dir + "/config.json")
         try ResultsDirectory.writeAtomically(MetricsLog.csv(result.rows), to: dir + "/metrics.csv")
         try ResultsDirectory.writeAtomically(ModelFile.json(network).serialized() + "\n", to: dir + "/model.json")
         let losses = result.rows.flatMap { [$0.record.trainLoss] + ($0.record.validationLoss.map { [$0] } ?? []) }
@@ -132,7 +225,7 @@ public struct Sweep: Sendable {
 
     /// summary.csv, summary.md, curves.csv and the sweep's loss plot. A plot gnuplot cannot
     /// draw is a warning, reported through `progress`, never a lost result.
-    public func writeSummaries(_ results: [RunResult], progress: Progress) throws {
+    public func writeSummaries(_ results: [RunResult], progress: Progress, runWarnings: [RunResult] = []) throws {
         let dir = directory.path
         try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.axes), to: dir + "/summary.csv")
         try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan), to: dir + "/summary.md")
@@ -150,8 +243,8 @@ public struct Sweep: Sendable {
             hasValidation: hasValidation, logScale: GnuplotScript.wantsLogScale(table.allValues), omitted: ranked.count - shown)
         try ResultsDirectory.writeAtomically(script, to: dir + "/loss.gp")
         do { try gnuplot?.render(script: script, in: dir) } catch { progress.warn("\(dir)/loss.gp: \(error)") }
-        if let first = results.first(where: { $0.plotWarning != nil }) {
-            let more = results.filter { $0.plotWarning != nil }.count - 1
+        if let first = runWarnings.first(where: { $0.plotWarning != nil }) {
+            let more = runWarnings.filter { $0.plotWarning != nil }.count - 1
             progress.warn(first.plotWarning! + (more > 0 ? " (and \(more) more run plots)" : ""))
         }
     }

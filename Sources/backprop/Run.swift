@@ -4,7 +4,15 @@ import Foundation
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train every run of a spec and write logs, summaries and plots under results/<name>/.")
+        abstract: "Train every run of a spec and write logs, summaries and plots under results/<name>/.",
+        discussion: """
+            Running a spec again trains only what is missing: runs complete on disk (a status.json \
+            saying completed or diverged) are skipped, the others are trained from the start. \
+            SIGINT or SIGTERM stops the sweep: no new run starts, runs in flight are abandoned, \
+            the summary of what completed is written, and the exit code is 130 (a second \
+            signal exits at once). Exit codes: 0 every run completed or diverged, 1 a run \
+            failed, 2 invalid spec or data, 130 interrupted.
+            """)
 
     @OptionGroup var spec: SpecOptions
 
@@ -17,27 +25,69 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Print only errors and the path of the summary.")
     var quiet = false
 
+    @Flag(help: "Train every run again, replacing complete runs and runs of another configuration.")
+    var force = false
+
+    @Flag(help: "Stop the sweep at the first failed run.")
+    var failFast = false
+
+    @Flag(help: "Run a grid of more than 100,000 runs.")
+    var yes = false
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() async throws {
-        let results = try await reportingInputErrors { () async throws -> (String, [RunResult]) in
+        let cancellation = Cancellation()
+        let signals = Self.stopOnSignals(cancellation)
+        defer { signals.forEach { $0.cancel() } }
+        let (directory, report) = try await reportingInputErrors { () async throws -> (String, Sweep.Report) in
             let plan = try spec.plan()
+            if plan.runs.count > 100_000 && !yes {
+                throw SpecError(file: plan.file, path: "grid", message: "\(plan.runs.count) runs: more than 100,000; pass --yes to run them all")
+            }
             let gnuplot = Gnuplot.find()
-            let sweep = Sweep(plan: plan, jobs: jobs, resultsRoot: self.results, gnuplot: gnuplot)
-            let progress = Progress(style: Progress.automaticStyle(quiet: quiet), total: plan.runs.count)
+            var sweep = Sweep(plan: plan, jobs: jobs, resultsRoot: self.results, gnuplot: gnuplot)
+            sweep.force = force
+            sweep.failFast = failFast
+            sweep.cancellation = cancellation
+            let skipped = try sweep.existingResults().count
+            let toTrain = plan.runs.count - skipped
+            let progress = Progress(style: Progress.automaticStyle(quiet: quiet), total: toTrain)
             if gnuplot == nil { printError("warning: " + Gnuplot.Failure.notInstalled.description) }
-            progress.note("\(plan.name): \(plan.runs.count) run\(plan.runs.count == 1 ? "" : "s") (\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(plan.runs.count / max(plan.configurationCount, 1)) seed\(plan.runs.count / max(plan.configurationCount, 1) == 1 ? "" : "s")), \(min(jobs, plan.runs.count)) at once")
+            let seeds = plan.runs.count / max(plan.configurationCount, 1)
+            var line = "\(plan.name): \(plan.runs.count) run\(plan.runs.count == 1 ? "" : "s") (\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"))"
+            if skipped > 0 { line += "; \(skipped) already complete, skipped (--force trains them again)" }
+            if toTrain > 0 { line += "; training \(toTrain), \(min(jobs, toTrain)) at once" }
+            progress.note(line)
             return (sweep.directory.path, try await sweep.run(progress: progress))
         }
-        let (directory, runs) = results
         if !quiet, let summary = try? String(contentsOfFile: directory + "/summary.md", encoding: .utf8) {
             print("\n" + summary)
         }
         print("summary: \(directory)/summary.md")
-        let failed = runs.filter { $0.status == .failed }
-        for f in failed { printError("\(f.run.id) failed: \(f.message ?? "")") }
-        if !failed.isEmpty { throw ExitCode(1) }
+        if report.busy > 0 { printError("\(report.busy) run\(report.busy == 1 ? " was" : "s were") being trained by another backprop process and left to it") }
+        for f in report.failed { printError("\(f.run.id) failed: \(f.message ?? "")") }
+        if report.interrupted {
+            printError("interrupted: \(report.missing) run\(report.missing == 1 ? "" : "s") not complete; run the same command again to finish them")
+            throw ExitCode(130)
+        }
+        if !report.failed.isEmpty { throw ExitCode(1) }
+    }
+
+    /// SIGINT and SIGTERM stop the sweep cleanly; a second one exits at once.
+    static func stopOnSignals(_ cancellation: Cancellation) -> [DispatchSourceSignal] {
+        [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if cancellation.isInterrupted { _exit(130) }
+                cancellation.interrupt()
+                printError("stopping: no new runs start, runs in flight are abandoned (signal again to quit at once)")
+            }
+            source.resume()
+            return source
+        }
     }
 }

@@ -9,7 +9,7 @@ import TestSupport
     static func run(_ file: String, sets: [String] = [], root: String) async throws -> (SweepPlan, [RunResult]) {
         let plan = try SweepPlan.load(file: packageRoot + "/experiments/" + file, overrides: try sets.map { try Override.parse($0) })
         let results = try await Sweep(plan: plan, jobs: 2, resultsRoot: root, gnuplot: nil)
-            .run(progress: Progress(style: .quiet, total: plan.runs.count))
+            .run(progress: Progress(style: .quiet, total: plan.runs.count)).results
         return (plan, results)
     }
 

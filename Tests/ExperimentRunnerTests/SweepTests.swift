@@ -20,7 +20,7 @@ import TestSupport
     static func run(_ json: String, jobs: Int, root: String) async throws -> [RunResult] {
         let plan = try SweepPlan(json: try JSONParser.parse(json), file: "tiny.json")
         return try await Sweep(plan: plan, jobs: jobs, resultsRoot: root, gnuplot: nil)
-            .run(progress: Progress(style: .quiet, total: plan.runs.count))
+            .run(progress: Progress(style: .quiet, total: plan.runs.count)).results
     }
 
     func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
@@ -76,7 +76,7 @@ import TestSupport
         let root = Self.temporaryDirectory()
         let plan = try SweepPlan.load(file: Self.packageRoot + "/experiments/xor.json")
         let results = try await Sweep(plan: plan, jobs: 1, resultsRoot: root, gnuplot: nil)
-            .run(progress: Progress(style: .quiet, total: 1))
+            .run(progress: Progress(style: .quiet, total: 1)).results
         #expect(results.map(\.run.id) == ["seed=42"])
         let model = try JSONParser.parse(try read(root + "/xor/runs/seed=42/model.json"))
         func numbers(_ v: JSONValue?) -> [Double] {

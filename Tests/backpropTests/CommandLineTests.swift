@@ -107,7 +107,7 @@ struct CLI {
         let out = try CLI.run(["run", "experiments/xor-sweep.json", "--results", root, "--jobs", "2",
                                "--set", "training.epochs=50", "--set", "seeds=[1]"])
         #expect(out.status == 0, "\(out.stderr)")
-        #expect(out.stdout.contains("xor-sweep: 6 runs (6 configurations × 1 seed), 2 at once"))
+        #expect(out.stdout.contains("xor-sweep: 6 runs (6 configurations × 1 seed); training 6, 2 at once"))
         #expect(out.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("[") && $0.contains("seed=1 completed") }.count == 6)
         #expect(out.stdout.hasSuffix("summary: \(root)/xor-sweep/summary.md\n"))
         #expect(FileManager.default.fileExists(atPath: root + "/xor-sweep/runs/lr=0.5,units=4,seed=1/metrics.csv"))
