@@ -95,6 +95,10 @@ public enum Summary {
         if let d = plan.runs.first?.spec.description { out += d + "\n\n" }
         out += "\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"), "
         out += "ranked by mean \(metric) across seeds (lower is better). Diverged or failed runs rank last.\n\n"
+        let complete = results.filter { $0.status == .completed || $0.status == .diverged }.count
+        if complete < plan.runs.count {
+            out += "**\(complete) of \(plan.runs.count) runs complete**: run the same command again to train the rest.\n\n"
+        }
         var header = ["rank", "configuration", "\(metric) (mean ± std)", "min", "max", "n"]
         if accuracy { header.append(validation ? "val accuracy (mean)" : "train accuracy (mean)") }
         if testAccuracy { header.append("test accuracy (mean)") }

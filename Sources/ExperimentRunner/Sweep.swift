@@ -167,17 +167,40 @@ public struct Sweep: Sendable {
 
     func execute<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>) -> RunResult {
         let clock = Stopwatch()
+        guard let (trained, network) = Self.train(run, data, cancellation: cancellation, clock: clock) else {
+            // Abandoned: nothing of it is written, and it has no status file.
+            return RunResult(run: run, status: .interrupted, message: nil, rows: [], seconds: 0)
+        }
+        var result = trained
+        do {
+            result.plotWarning = try writeRun(result, network: network)
+        } catch {
+            result.status = .failed
+            result.message = "cannot write results: \(error.localizedDescription)"
+        }
+        result.seconds = clock.seconds
+        do {
+            try ResultsDirectory.writeAtomically(StatusFile(result).json.serialized() + "\n", to: directory.runPath(run.id) + "/status.json")
+        } catch where result.status != .failed {
+            result.status = .failed
+            result.message = "cannot write status.json: \(error.localizedDescription)"
+        } catch {}
+        return result
+    }
+
+    /// Trains one run in memory: its result (status, metrics, early stopping, test metrics)
+    /// and final network; nil when `cancellation` stopped it.
+    static func train<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>, cancellation: Cancellation,
+                                 clock: Stopwatch = Stopwatch()) -> (RunResult, Network<T>)? {
         let network: Network<T> = run.initialNetwork(inputs: data.training.features).converted()
         // Only the clock is read per epoch; the trainer keeps the records.
         var seconds = [Double]()
         seconds.reserveCapacity(run.spec.training.epochs + 1)
-        let cancellation = cancellation
         let outcome = Trainer<T>(configuration: run.trainingConfiguration).train(network, on: data.training, validation: data.validation) { _ in
             seconds.append(clock.seconds)
             return !cancellation.isCancelled
         }
-        // Abandoned: nothing of it is written, and it has no status file.
-        if case .stopped = outcome.outcome { return RunResult(run: run, status: .interrupted, message: nil, rows: [], seconds: 0) }
+        if case .stopped = outcome.outcome { return nil }
         let rows = zip(outcome.records, seconds).map { MetricsRow(record: $0, seconds: $1) }
         var result = RunResult(run: run, status: .completed, message: nil, rows: rows, seconds: 0)
         switch outcome.outcome {
@@ -193,20 +216,8 @@ public struct Sweep: Sendable {
             let workspace = Workspace<T>(network: outcome.network, capacity: min(test.count, 1024))
             result.test = outcome.network.evaluate(test, loss: run.spec.loss, workspace: workspace)
         }
-        do {
-            result.plotWarning = try writeRun(result, network: outcome.network)
-        } catch {
-            result.status = .failed
-            result.message = "cannot write results: \(error.localizedDescription)"
-        }
         result.seconds = clock.seconds
-        do {
-            try ResultsDirectory.writeAtomically(StatusFile(result).json.serialized() + "\n", to: directory.runPath(run.id) + "/status.json")
-        } catch where result.status != .failed {
-            result.status = .failed
-            result.message = "cannot write status.json: \(error.localizedDescription)"
-        } catch {}
-        return result
+        return (result, outcome.network)
     }
 
     /// Writes the run's files; returns gnuplot's complaint when the plot failed.
@@ -239,7 +250,12 @@ public struct Sweep: Sendable {
         if !plan.axes.isEmpty { title += "; swept: " + plan.axes.map(\.label).joined(separator: ", ") }
         let script = GnuplotScript.sweepLoss(
             title: title, loss: "loss (\(plan.runs.first?.spec.loss.rawValue ?? ""))",
-            curves: (0..<shown).map { (ranked[$0].configurationID, table.columns[$0]) },
+            curves: (0..<shown).map { i in
+                let row = ranked[i]
+                // Diverged configurations rank last; when one is shown, its key says so.
+                let mark = row.diverged > 0 ? " (\(row.diverged) diverged)" : row.failed > 0 ? " (\(row.failed) failed)" : ""
+                return (row.configurationID + mark, table.columns[i])
+            },
             hasValidation: hasValidation, logScale: GnuplotScript.wantsLogScale(table.allValues), omitted: ranked.count - shown)
         try ResultsDirectory.writeAtomically(script, to: dir + "/loss.gp")
         do { try gnuplot?.render(script: script, in: dir) } catch { progress.warn("\(dir)/loss.gp: \(error)") }

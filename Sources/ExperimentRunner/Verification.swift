@@ -1,0 +1,67 @@
+import BackpropCore
+import Foundation
+
+/// `backprop verify results/<name>/runs/<id>`: trains the run again from its config.json and
+/// compares every metric, the model and the status with what is on disk, bit for bit
+/// (numbers are written at full round-trip precision, so equal text is equal bits). Only
+/// the seconds column may differ.
+public enum Verification {
+    public struct Outcome: Sendable {
+        public var identical: Bool
+        /// One line per finding.
+        public var lines: [String]
+    }
+
+    public static func verify(runDirectory dir: String) throws -> Outcome {
+        let configPath = dir + "/config.json"
+        guard FileManager.default.fileExists(atPath: configPath) else {
+            throw DataError(file: dir, message: "not a run folder: no config.json (expected results/<name>/runs/<id>)")
+        }
+        guard let statusText = try? String(contentsOfFile: dir + "/status.json", encoding: .utf8), let status = StatusFile(text: statusText) else {
+            throw DataError(file: dir, message: "not a complete run: no readable status.json (train it with backprop run first)")
+        }
+        guard let metricsText = try? String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8), MetricsLog.parse(metricsText) != nil else {
+            throw DataError(file: dir + "/metrics.csv", message: "missing or not a metrics log")
+        }
+        let plan = try SweepPlan.load(file: configPath)
+        guard plan.runs.count == 1, let run = plan.runs.first else {
+            throw SpecError(file: configPath, path: "", message: "expands to \(plan.runs.count) runs; a run's config.json has one")
+        }
+        let sweep = Sweep(plan: plan, jobs: 1, gnuplot: nil)
+        let data = try sweep.buildData()[run.index]!
+        BLAS.useSingleThread()
+        let again: (RunResult, JSONValue)
+        switch data {
+        case let .float64(d): let (r, n) = Sweep.train(run, d, cancellation: Cancellation())!; again = (r, ModelFile.json(n))
+        case let .float32(d): let (r, n) = Sweep.train(run, d, cancellation: Cancellation())!; again = (r, ModelFile.json(n))
+        }
+        var lines = [String]()
+        // Metrics: every column but seconds, as the CSV text that holds the exact bits.
+        func withoutSeconds(_ csv: String) -> [[String]] { CSV.parse(csv).map { Array($0.dropLast()) } }
+        let disk = withoutSeconds(metricsText), now = withoutSeconds(MetricsLog.csv(again.0.rows))
+        if disk != now {
+            let header = disk.first ?? []
+            if let r = (0..<min(disk.count, now.count)).first(where: { disk[$0] != now[$0] }) {
+                let c = (0..<min(disk[r].count, now[r].count)).first { disk[r][$0] != now[r][$0] } ?? 0
+                lines.append("metrics.csv differs at epoch \(disk[r].first ?? "?"), \(header[safe: c] ?? "?"): \(disk[r][safe: c] ?? "?") on disk, \(now[r][safe: c] ?? "?") now")
+            } else {
+                lines.append("metrics.csv has \(disk.count - 1) rows on disk, \(now.count - 1) now")
+            }
+        }
+        let model = (try? String(contentsOfFile: dir + "/model.json", encoding: .utf8)) ?? ""
+        if model != again.1.serialized() + "\n" { lines.append("model.json differs") }
+        var mine = StatusFile(again.0), theirs = status
+        mine.seconds = 0
+        theirs.seconds = 0
+        if mine != theirs { lines.append("status.json differs: \(statusText.split(separator: "\n").joined()) on disk") }
+        if lines.isEmpty {
+            let columns = (disk.first ?? []).dropFirst().joined(separator: ", ")
+            lines.append("identical, bit for bit: \(disk.count - 1) epochs of \(columns), model.json and status (\(status.status.rawValue))")
+        }
+        return Outcome(identical: lines.count == 1 && lines[0].hasPrefix("identical"), lines: lines)
+    }
+}
+
+extension Array {
+    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}
