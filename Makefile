@@ -7,7 +7,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SPEC       ?= experiments/moons-sweep.json
 BIN        := .build/release/backprop
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test fuzz bench clean
 
 deps:
 	@missing=""; \
@@ -30,6 +30,15 @@ run: build
 test: deps
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
+
+# A long fuzzing session: mutated specs and data files, from a fresh seed (printed, so a
+# failure can be replayed with FUZZ_SEED=...). `make test` runs 500 cases of the same.
+FUZZ_CASES ?= 200000
+FUZZ_SEED  ?= $(shell date +%s)
+
+fuzz: deps
+	$(SWIFT) build -c release --build-tests
+	BACKPROP_FUZZ_CASES=$(FUZZ_CASES) BACKPROP_FUZZ_SEED=$(FUZZ_SEED) $(SWIFT) test -c release --skip-build --filter FuzzTests
 
 # A benchmark, not a test: backprop against NumPy (XOR), scikit-learn and PyTorch
 # (Fashion-MNIST), the --jobs 2 speed-up and peak memory, measured side by side in one run.

@@ -87,7 +87,26 @@ extension ExperimentSpec {
 
     /// The input width of the network, given the dataset's feature count: also checks that
     /// explicit parameters fit.
-    public func checkShapes(features: Int, outputs: Int, file: String) throws(SpecError) {
+    public func checkShapes(features: Int, outputs: Int, rows: Int, file: String) throws(SpecError) {
+        // What a run holds in memory: its parameters (with gradients and optimizer state) and
+        // the activations of a batch. Beyond these limits an allocation would fail mid-sweep.
+        var fanIn = features, parameters = 0, units = 0
+        for layer in model.layers {
+            let (product, overflow) = fanIn.multipliedReportingOverflow(by: layer.units)
+            if overflow { parameters = .max; break }
+            parameters = parameters > Int.max / 2 ? .max : parameters + product + layer.units
+            units += layer.units
+            fanIn = layer.units
+        }
+        if parameters > 100_000_000 {
+            throw SpecError(file: file, path: "model.layers", message: "\(parameters == .max ? "too many" : String(parameters)) parameters: more than backprop trains (100,000,000)")
+        }
+        let batch = min(training.batchSize ?? rows, rows)
+        let activations = batch.multipliedReportingOverflow(by: 3 * units + features + outputs)
+        if activations.overflow || activations.partialValue > 500_000_000 {
+            throw SpecError(file: file, path: training.batchSize == nil ? "training" : "training.batch_size",
+                            message: "a batch of \(batch) rows through \(units) units needs more than 4 GB of activations; set a smaller batch_size")
+        }
         if model.layers.last!.units != outputs {
             throw SpecError(file: file, path: "model.layers[\(model.layers.count - 1)].units",
                             message: "the output layer has \(model.layers.last!.units) units but the dataset has \(outputs) target column\(outputs == 1 ? "" : "s")")
@@ -195,7 +214,7 @@ extension TrainingSpec {
         let tr = try reader.object(allowed: Self.keys)
         let epochsReader = try tr.required("epochs")
         epochs = try epochsReader.int()
-        guard epochs >= 0 else { throw epochsReader.error("epochs must be 0 or more") }
+        guard (0...1_000_000).contains(epochs) else { throw epochsReader.error("epochs must be from 0 to 1000000 (every epoch is a row of metrics.csv)") }
         batchSize = try tr["batch_size"]?.int()
         if let b = batchSize, b < 1 { throw tr["batch_size"]!.error("the batch size must be at least 1") }
         precision = try tr["precision"]?.choice(Precision.self, what: "precision") ?? .float64

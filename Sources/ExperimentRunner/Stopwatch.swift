@@ -7,10 +7,12 @@ import Darwin
 /// Wall time since creation, in seconds, from the monotonic clock. Cheap enough to read
 /// every epoch (one vDSO call, no Duration arithmetic), which the seconds column of
 /// metrics.csv does.
-struct Stopwatch {
+public struct Stopwatch: Sendable {
     private let start = Stopwatch.now()
 
-    var seconds: Double { Stopwatch.now() - start }
+    public init() {}
+
+    public var seconds: Double { Stopwatch.now() - start }
 
     private static func now() -> Double {
         var t = timespec()

@@ -86,7 +86,7 @@ public struct Sweep: Sendable {
                 }
                 built.append((key, data))
             }
-            try run.spec.checkShapes(features: data.features, outputs: key.outputs, file: plan.file)
+            try run.spec.checkShapes(features: data.features, outputs: key.outputs, rows: data.trainingCount, file: plan.file)
             byRun[run.index] = data
         }
         return byRun
@@ -190,7 +190,7 @@ public struct Sweep: Sendable {
 
     /// Trains one run in memory: its result (status, metrics, early stopping, test metrics)
     /// and final network; nil when `cancellation` stopped it.
-    static func train<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>, cancellation: Cancellation,
+    public static func train<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>, cancellation: Cancellation,
                                  clock: Stopwatch = Stopwatch()) -> (RunResult, Network<T>)? {
         let network: Network<T> = run.initialNetwork(inputs: data.training.features).converted()
         // Only the clock is read per epoch; the trainer keeps the records.

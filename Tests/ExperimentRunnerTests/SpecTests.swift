@@ -127,3 +127,23 @@ func specError(_ edit: (inout String) -> Void) -> String? {
         #expect(plan.runs.map { $0.spec.model.layers.map(\.activation) } == [[.relu, .relu, .sigmoid], [.tanh, .tanh, .sigmoid]])
     }
 }
+
+@Suite struct SizeLimitTests {
+    func dataError(_ json: String) -> String? {
+        do {
+            let plan = try SweepPlan(json: try JSONParser.parse(json), file: "x.json")
+            _ = try Sweep(plan: plan, jobs: 1, gnuplot: nil).buildData()
+            return nil
+        } catch { return "\(error)" }
+    }
+
+    /// Sizes that would fail an allocation mid-sweep are spec errors before anything trains.
+    @Test func oversizedNetworksAndBatchesAreRejected() {
+        #expect(dataError(#"{"name": "t", "dataset": {"name": "xor"}, "model": {"activation": "relu", "layers": [{"units": 20000}, {"units": 20000}, {"units": 1, "activation": "sigmoid"}]}, "loss": "sse", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 1}}"#)
+                == "x.json: model.layers: 400100001 parameters: more than backprop trains (100,000,000)")
+        #expect(dataError(#"{"name": "t", "dataset": {"name": "moons", "samples": 200000}, "model": {"layers": [{"units": 1000, "activation": "relu"}, {"units": 1, "activation": "sigmoid"}]}, "loss": "binary_cross_entropy", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 1}}"#)
+                == "x.json: training: a batch of 200000 rows through 1001 units needs more than 4 GB of activations; set a smaller batch_size")
+        #expect(specError { $0 = $0.replacingOccurrences(of: #""epochs": 10"#, with: #""epochs": 9223372036854775807"#) }
+                == "x.json: training.epochs: epochs must be from 0 to 1000000 (every epoch is a row of metrics.csv)")
+    }
+}
