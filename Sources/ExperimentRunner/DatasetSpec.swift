@@ -174,8 +174,19 @@ public struct DatasetSpec: Sendable, Equatable {
             let (training, validation) = data.split(validationFraction: validation, seed: seed)
             splits = DataSplits(training: training, validation: validation).converted(to: T.self)
         }
+        try Self.checkFinite(splits, what: "value", file: file)
         splits.normalize(normalize)
+        try Self.checkFinite(splits, what: "value after normalisation", file: file)
         return splits
+    }
+
+    /// NaN or infinity in the inputs would only surface as a diverged run; it is a data error.
+    static func checkFinite<T: Scalar>(_ splits: DataSplits<T>, what: String, file: String) throws(SpecError) {
+        for (name, set) in [("training", splits.training), ("validation", splits.validation), ("test", splits.test)] {
+            guard let set, let bad = set.inputs.elements.firstIndex(where: { !$0.isFinite }) ?? set.targets.elements.firstIndex(where: { !$0.isFinite }).map({ _ in 0 }) else { continue }
+            let row = bad / max(set.features, 1)
+            throw SpecError(file: file, path: "dataset", message: "the \(name) data has a \(what) that is not finite (row \(row + 1)); check noise, scale and the data file")
+        }
     }
 
     static func checkClasses(outputs: Int, classes: Int, file: String) throws(SpecError) {

@@ -6,7 +6,12 @@ public final class Progress: @unchecked Sendable {
     public enum Style: Sendable { case live, lines, quiet }
 
     let style: Style
-    let total: Int
+    /// Runs to report on; set before the first one finishes.
+    public var total: Int {
+        get { lock.withLock { _total } }
+        set { lock.withLock { _total = newValue } }
+    }
+    private var _total: Int
     let clock = Stopwatch()
     private var done = 0
     private var best: (loss: Double, id: String)?
@@ -15,7 +20,7 @@ public final class Progress: @unchecked Sendable {
 
     public init(style: Style, total: Int, write: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
         self.style = style
-        self.total = total
+        self._total = total
         self.write = write
     }
 
@@ -42,7 +47,7 @@ public final class Progress: @unchecked Sendable {
             switch style {
             case .quiet: return
             case .lines:
-                var line = "[\(done)/\(total)] \(result.run.id) \(result.status.rawValue)"
+                var line = "[\(done)/\(_total)] \(result.run.id) \(result.status.rawValue)"
                 if let f = result.final {
                     line += " epochs=\(f.epoch) train_loss=\(Summary.format(f.trainLoss))"
                     if let v = f.validationLoss { line += " val_loss=\(Summary.format(v))" }
@@ -51,11 +56,11 @@ public final class Progress: @unchecked Sendable {
                 if let m = result.message { line += " (\(m))" }
                 write(line + String(format: " %.2fs\n", result.seconds))
             case .live:
-                let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-                var line = "\r\u{1B}[K[\(done)/\(total)]"
+                let eta = done > 0 ? elapsed / Double(done) * Double(_total - done) : 0
+                var line = "\r\u{1B}[K[\(done)/\(_total)]"
                 if let best { line += " best \(Summary.format(best.loss)) (\(best.id))" }
                 line += " elapsed \(Self.clock(elapsed)) ETA \(Self.clock(eta))"
-                write(line + (done == total ? "\n" : ""))
+                write(line + (done == _total ? "\n" : ""))
             }
         }
     }

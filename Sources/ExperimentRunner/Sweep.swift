@@ -93,9 +93,12 @@ public struct Sweep: Sendable {
     }
 
     /// Trains every run not yet complete and writes every file.
-    public func run(progress: Progress) async throws -> Report {
+    /// - Parameter starting: called once the spec, the data and the results folder are
+    ///   checked, just before training, with the number of complete runs to be skipped.
+    public func run(progress: Progress, starting: ((Int) -> Void)? = nil) async throws -> Report {
         let data = try buildData()
         let existing = try existingResults()
+        starting?(existing.count)
         BLAS.useSingleThread()
         try ResultsDirectory.writeAtomically(plan.specJSON.serialized() + "\n", to: directory.path + "/spec.json")
         let runs = plan.runs.filter { existing[$0.index] == nil }

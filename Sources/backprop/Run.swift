@@ -52,16 +52,18 @@ struct Run: AsyncParsableCommand {
             sweep.force = force
             sweep.failFast = failFast
             sweep.cancellation = cancellation
-            let skipped = try sweep.existingResults().count
-            let toTrain = plan.runs.count - skipped
-            let progress = Progress(style: Progress.automaticStyle(quiet: quiet), total: toTrain)
-            if gnuplot == nil { printError("warning: " + Gnuplot.Failure.notInstalled.description) }
-            let seeds = plan.runs.count / max(plan.configurationCount, 1)
-            var line = "\(plan.name): \(plan.runs.count) run\(plan.runs.count == 1 ? "" : "s") (\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"))"
-            if skipped > 0 { line += "; \(skipped) already complete, skipped (--force trains them again)" }
-            if toTrain > 0 { line += "; training \(toTrain), \(min(jobs, toTrain)) at once" }
-            progress.note(line)
-            return (sweep.directory.path, try await sweep.run(progress: progress))
+            let progress = Progress(style: Progress.automaticStyle(quiet: quiet), total: plan.runs.count)
+            let report = try await sweep.run(progress: progress) { skipped in
+                let toTrain = plan.runs.count - skipped
+                progress.total = toTrain
+                if gnuplot == nil { printError("warning: " + Gnuplot.Failure.notInstalled.description) }
+                let seeds = plan.runs.count / max(plan.configurationCount, 1)
+                var line = "\(plan.name): \(plan.runs.count) run\(plan.runs.count == 1 ? "" : "s") (\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"))"
+                if skipped > 0 { line += "; \(skipped) already complete, skipped (--force trains them again)" }
+                if toTrain > 0 { line += "; training \(toTrain), \(min(jobs, toTrain)) at once" }
+                progress.note(line)
+            }
+            return (sweep.directory.path, report)
         }
         if !quiet, let summary = try? String(contentsOfFile: directory + "/summary.md", encoding: .utf8) {
             print("\n" + summary)

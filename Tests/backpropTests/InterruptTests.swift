@@ -58,9 +58,10 @@ import Testing
         return root
     }()
 
-    @Test func sigintStopsCleanlyAndTheNextRunFinishes() throws {
-        let root = NSTemporaryDirectory() + "backprop-sigint-" + UUID().uuidString
-        let stopped = try Self.interrupted(root: root, signal: SIGINT)
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aSignalStopsCleanlyAndTheNextRunFinishes(_ signal: Int32) throws {
+        let root = NSTemporaryDirectory() + "backprop-signal-" + UUID().uuidString
+        let stopped = try Self.interrupted(root: root, signal: signal)
         #expect(stopped.reason == .exit && stopped.status == 130, "\(stopped.stderr)")
         #expect(stopped.stderr.contains("stopping: no new runs start"))
         #expect(stopped.stderr.contains("run the same command again to finish them"))
@@ -83,6 +84,31 @@ import Testing
         let again = try CLI.run(["run", Self.spec, "--results", root, "--jobs", "2"], environment: ["BACKPROP_GNUPLOT": "/nonexistent"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("\(done) already complete, skipped"))
+        try expectSameResults(root, as: Self.reference)
+    }
+
+    @Test func twoProcessesOnOneFolderShareTheWork() throws {
+        let root = NSTemporaryDirectory() + "backprop-two-" + UUID().uuidString
+        func start() throws -> (Process, Pipe) {
+            let p = Process(), out = Pipe()
+            p.executableURL = URL(fileURLWithPath: CLI.executable)
+            p.arguments = ["run", Self.spec, "--results", root, "--jobs", "1"]
+            p.environment = ProcessInfo.processInfo.environment.merging(["BACKPROP_GNUPLOT": "/nonexistent"]) { $1 }
+            p.standardOutput = out
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            return (p, out)
+        }
+        let (a, outA) = try start(), (b, outB) = try start()
+        let textA = String(decoding: outA.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let textB = String(decoding: outB.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        a.waitUntilExit()
+        b.waitUntilExit()
+        #expect(a.terminationStatus == 0 && b.terminationStatus == 0)
+        // Each run was trained by exactly one of them.
+        let trained = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("[") }.map { String($0.split(separator: " ")[1]) } }
+        let byA = trained(textA), byB = trained(textB)
+        #expect(Set(byA).isDisjoint(with: byB) && Set(byA + byB) == Set(Self.ids), "A: \(byA) B: \(byB)")
         try expectSameResults(root, as: Self.reference)
     }
 
