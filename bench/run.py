@@ -23,7 +23,8 @@ NO_PLOTS = dict(ONE_THREAD, BACKPROP_GNUPLOT="/nonexistent")
 
 
 def backprop(spec, *sets, jobs=1, env=NO_PLOTS):
-    args = [BIN, "run", spec, "--results", RESULTS, "--quiet", "--jobs", str(jobs)]
+    # --force: every repetition trains again (a rerun would otherwise skip the complete runs).
+    args = [BIN, "run", spec, "--results", RESULTS, "--quiet", "--jobs", str(jobs), "--force"]
     for s in sets:
         args += ["--set", s]
     subprocess.run(args, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -83,7 +84,7 @@ def memory(precision):
     code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
             "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)")
-    args = [BIN, "run", "experiments/fashion-mnist.json", "--set", "training.epochs=1", "--set", f"training.precision={precision}",
+    args = [BIN, "run", "experiments/fashion-mnist.json", "--force", "--set", "training.epochs=1", "--set", f"training.precision={precision}",
             "--jobs", "2", "--results", RESULTS, "--quiet"]
     out = subprocess.run([PYTHON, "-c", code, *args], cwd=ROOT, env=NO_PLOTS, check=True, capture_output=True, text=True)
     peak = int(out.stdout.strip())
