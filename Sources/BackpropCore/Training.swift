@@ -9,9 +9,12 @@ public struct TrainingConfiguration: Equatable, Sendable {
     public var seed: UInt64
     /// Needs a validation set; nil trains every epoch.
     public var earlyStopping: EarlyStopping?
+    /// Record gradient norms, weight norms and dead ReLU units every epoch (see `Diagnostics`).
+    public var diagnostics: Bool
 
     public init(epochs: Int, batchSize: Int? = nil, loss: Loss, optimizer: OptimizerConfiguration, seed: UInt64,
-                earlyStopping: EarlyStopping? = nil) {
+                earlyStopping: EarlyStopping? = nil, diagnostics: Bool = false) {
+        self.diagnostics = diagnostics
         self.epochs = epochs
         self.batchSize = batchSize
         self.loss = loss
@@ -30,9 +33,11 @@ public struct EpochRecord: Equatable, Sendable {
     public var validationAccuracy: Double?
     /// The learning rate the epoch's updates used (for epoch 0, the first one's).
     public var learningRate: Double
+    public var diagnostics: Diagnostics?
 
     public init(epoch: Int, trainLoss: Double, validationLoss: Double?, trainAccuracy: Double?, validationAccuracy: Double?,
-                learningRate: Double) {
+                learningRate: Double, diagnostics: Diagnostics? = nil) {
+        self.diagnostics = diagnostics
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.validationLoss = validationLoss
@@ -104,13 +109,16 @@ public struct Trainer<T: Scalar> {
         var records = [EpochRecord]()
         records.reserveCapacity(epochs + 1)
         var stopping = configuration.earlyStopping.map { EarlyStopping.Tracker<T>(rule: $0) }
+        let tracker = configuration.diagnostics ? DiagnosticsTracker<T>(network: initial) : nil
         let inputs = network.inputs, outputs = network.outputs, count = network.parameters.count
 
         /// Appends the record; returns the outcome when training ends here.
         func finish(epoch: Int, train: Evaluation, learningRate: Double) -> TrainingOutcome? {
             let val = validation.map { network.evaluate($0, loss: loss, workspace: evaluation) }
             let r = EpochRecord(epoch: epoch, trainLoss: train.loss, validationLoss: val?.loss,
-                                trainAccuracy: train.accuracy, validationAccuracy: val?.accuracy, learningRate: learningRate)
+                                trainAccuracy: train.accuracy, validationAccuracy: val?.accuracy, learningRate: learningRate,
+                                diagnostics: tracker?.record(network, trained: epoch > 0))
+            tracker?.startEpoch()
             records.append(r)
             if !r.trainLoss.isFinite || !(r.validationLoss?.isFinite ?? true) || !network.parameters.allSatisfy(\.isFinite) {
                 return .diverged(epoch: epoch)
@@ -146,6 +154,7 @@ public struct Trainer<T: Scalar> {
                     func update(_ x: UnsafePointer<T>, _ t: UnsafePointer<T>, rows: Int) {
                         network.backward(x, target: t, rows: rows, loss: loss, workspace: workspace)
                         if decay != 0 { network.addWeightDecay(decay, rows: rows, to: workspace.gradients) }
+                        tracker?.observeGradients(workspace.gradients)
                         network.parameters.withUnsafeMutableBufferPointer { p in
                             optimizer.step(parameters: p.baseAddress!, gradients: workspace.gradients, count: count, learningRate: learningRate)
                         }
@@ -154,6 +163,7 @@ public struct Trainer<T: Scalar> {
                         // The workspace holds the forward pass of the current parameters.
                         update(x0, t0, rows: n)
                         network.forward(x0, rows: n, workspace: workspace)
+                        tracker?.observeForward(workspace, rows: n)
                         tally.add(network, workspace, target: t0, rows: n) { data.labels?[$0] }
                     } else {
                         rng.shuffle(&order)
@@ -167,6 +177,7 @@ public struct Trainer<T: Scalar> {
                             }
                             let x = UnsafePointer(workspace.batchInputs), t = UnsafePointer(workspace.batchTargets)
                             network.forward(x, rows: rows, workspace: workspace)
+                            tracker?.observeForward(workspace, rows: rows)
                             tally.add(network, workspace, target: t, rows: rows) { [start] r in data.labels?[order[start + r]] }
                             update(x, t, rows: rows)
                             start += rows

@@ -24,7 +24,7 @@ public enum GnuplotScript {
         """
         set encoding utf8
         set datafile separator comma
-                set title \(quoted(title)) font ",13"
+        set title \(quoted(title)) font ",13"
         set xlabel "epoch"
         set ylabel \(quoted(ylabel + (logScale ? " (log scale)" : "")))
         set grid lc rgb "#dddddd"
@@ -48,14 +48,23 @@ public enum GnuplotScript {
         if hasValidation { plot += ", \\\n     \"metrics.csv\" skip 1 using 1:3 with lines lw 2 dt 2 lc rgb \"\(colors[3])\" title \"validation\"" }
         return "# Loss per epoch of one run. Render again with: gnuplot loss.gp\n"
             + preamble(title: title, ylabel: loss, logScale: logScale)
-            + outputs("loss", svg: false, plot: plot)
+            + outputs("loss", svg: true, plot: plot)
     }
 
-    /// Every configuration's mean loss over seeds with a ±1 std band, from curves.csv:
-    /// training solid, validation dashed, one colour per configuration. `columns[k]` is the
-    /// first column (1-based) of configuration k's train_mean, train_std, val_mean, val_std.
-    public static func sweepLoss(title: String, loss: String, curves: [(label: String, column: Int)], hasValidation: Bool,
-                                 logScale: Bool, omitted: Int) -> String {
+    /// Which per-configuration curves of curves.csv a sweep plot draws.
+    public enum Metric: Sendable {
+        case loss(name: String)
+        case accuracy
+
+        var file: String { if case .accuracy = self { "accuracy" } else { "loss" } }
+        var ylabel: String { if case let .loss(name) = self { "loss (\(name))" } else { "accuracy" } }
+    }
+
+    /// Every configuration's mean over seeds with a ±1 std band, from curves.csv: training
+    /// solid, validation dashed, one colour per configuration. `columns[k]` is the first
+    /// column (1-based) of configuration k's train mean, train std, validation mean, validation std.
+    public static func sweepCurves(_ metric: Metric, title: String, curves: [(label: String, column: Int)], hasValidation: Bool,
+                                   logScale: Bool, omitted: Int) -> String {
         var parts = [String]()
         for (k, curve) in curves.enumerated() {
             let c = curve.column, color = colors[k % colors.count]
@@ -69,8 +78,97 @@ public enum GnuplotScript {
         var subtitle = hasValidation ? "solid: train, dashed: validation; " : ""
         subtitle += "band: ±1 std across seeds"
         if omitted > 0 { subtitle += "; best \(curves.count) shown, \(omitted) more in summary.md" }
-        return "# Mean loss per epoch of every configuration, ±1 std across seeds. Render again with: gnuplot loss.gp\n"
-            + preamble(title: title + "\n" + subtitle, ylabel: loss, logScale: logScale)
-            + outputs("loss", svg: true, plot: "plot " + parts.joined(separator: ", \\\n     "))
+        var preamble = preamble(title: title + "\n" + subtitle, ylabel: metric.ylabel, logScale: logScale)
+        if case .accuracy = metric { preamble += "set yrange [*:1]\nset key outside right top box opaque\n" }
+        let what = metric.file
+        return "# Mean \(what) per epoch of every configuration, ±1 std across seeds. Render again with: gnuplot \(what).gp\n"
+            + preamble + outputs(what, svg: true, plot: "plot " + parts.joined(separator: ", \\\n     "))
+    }
+
+    /// The sweep's loss plot (see `sweepCurves`).
+    public static func sweepLoss(title: String, loss: String, curves: [(label: String, column: Int)], hasValidation: Bool,
+                                 logScale: Bool, omitted: Int) -> String {
+        sweepCurves(.loss(name: loss.replacingOccurrences(of: "loss (", with: "").replacingOccurrences(of: ")", with: "")),
+                    title: title, curves: curves, hasValidation: hasValidation, logScale: logScale, omitted: omitted)
+    }
+
+    /// A heatmap of one value per configuration over two grid axes, from heatmap.csv
+    /// (x index, y index, value, label): the mean value written in each cell; a diverged
+    /// cell has no value, and says so.
+    public static func heatmap(title: String, value: String, xLabel: String, xValues: [String],
+                               yLabel: String, yValues: [String], lowerIsBetter: Bool) -> String {
+        func tics(_ values: [String]) -> String { "(" + values.enumerated().map { "\(quoted($1)) \($0)" }.joined(separator: ", ") + ")" }
+        // Light for good values, dark for bad: the labels stay readable on both.
+        let palette = lowerIsBetter ? "set palette defined (0 \"#f7fbff\", 1 \"#6baed6\", 2 \"#08306b\")"
+                                    : "set palette defined (0 \"#08306b\", 1 \"#6baed6\", 2 \"#f7fbff\")"
+        let plot = """
+            plot "heatmap.csv" skip 1 using 1:2:3 with image notitle, \\
+                 "heatmap.csv" skip 1 using 1:2:4 with labels font ",11" tc rgb "#d55e00" notitle
+            """
+        return "# One cell per configuration: \(value). Render again with: gnuplot heatmap.gp\n" + """
+            set encoding utf8
+            set datafile separator comma
+            set datafile missing "NaN"
+            set title \(quoted(title)) font ",13"
+            set xlabel \(quoted(xLabel))
+            set ylabel \(quoted(yLabel))
+            set xtics \(tics(xValues))
+            set ytics \(tics(yValues))
+            set xrange [-0.5:\(Double(xValues.count) - 0.5)]
+            set yrange [-0.5:\(Double(yValues.count) - 0.5)]
+            set cblabel \(quoted(value))
+            \(palette)
+            set tics nomirror
+            unset key
+
+            """ + outputs("heatmap", svg: true, plot: plot)
+    }
+
+    /// A 2-D classifier's prediction over the plane as an image (boundary.csv: x, y, value),
+    /// with the training points on top (points.csv: x, y, class). Two classes: the value is
+    /// the probability of class 1; more: the predicted class.
+    public static func boundary(title: String, classes: Int, xLabel: String, yLabel: String) -> String {
+        let colorsUsed = (0..<classes).map { colors[$0 % colors.count] }
+        let palette: String
+        if classes <= 2 {
+            palette = "set palette defined (0 \"\(lighter(colors[0]))\", 0.5 \"#ffffff\", 1 \"\(lighter(colors[1]))\")\nset cbrange [0:1]\nset cblabel \"P(class 1)\""
+        } else {
+            palette = "set palette maxcolors \(classes)\nset palette defined (" + colorsUsed.enumerated().map { "\($0) \"\(lighter($1))\"" }.joined(separator: ", ")
+                + ")\nset cbrange [-0.5:\(Double(classes) - 0.5)]\nset cbtics 0,1,\(classes - 1)\nset cblabel \"predicted class\""
+        }
+        let points = (0..<classes).map { c in
+            "\"points.csv\" skip 1 using 1:($3 == \(c) ? $2 : NaN) with points pt 7 ps 0.6 lc rgb \"\(colorsUsed[c])\" title \"class \(c)\""
+        }
+        let plot = "plot \"boundary.csv\" skip 1 using 1:2:3 with image notitle, \\\n     " + points.joined(separator: ", \\\n     ")
+        return "# The network's prediction over the plane, the training points on top. Render again with: gnuplot boundary.gp\n" + """
+            set encoding utf8
+            set datafile separator comma
+            set title \(quoted(title)) font ",13"
+            set xlabel \(quoted(xLabel))
+            set ylabel \(quoted(yLabel))
+            set size ratio -1
+            set autoscale fix
+            set key below box opaque
+            \(palette)
+
+            """ + outputs("boundary", svg: true, plot: plot)
+    }
+
+    /// Gradient norm of every layer against the epoch, on a log scale, from metrics.csv.
+    /// `firstColumn` is grad_norm_1's 1-based column.
+    public static func diagnostics(title: String, layers: Int, firstColumn: Int) -> String {
+        let plot = "plot " + (0..<layers).map { l in
+            "\"metrics.csv\" skip 1 using 1:\(firstColumn + l) with lines lw 2 lc rgb \"\(colors[l % colors.count])\" title \"layer \(l + 1)\""
+        }.joined(separator: ", \\\n     ")
+        return "# Gradient norm per layer and epoch (RMS over the epoch's batches). Render again with: gnuplot diagnostics.gp\n"
+            + preamble(title: title + "\ngradient norm per layer (vanishing: falling towards 0; exploding: rising)", ylabel: "gradient L2 norm", logScale: true)
+            + outputs("diagnostics", svg: true, plot: plot)
+    }
+
+    /// A colour mixed halfway towards white, for backgrounds under points of the colour itself.
+    static func lighter(_ hex: String) -> String {
+        let v = Int(hex.dropFirst(), radix: 16)!
+        let parts = [v >> 16 & 255, v >> 8 & 255, v & 255].map { ($0 + 255 * 2) / 3 }
+        return "#" + parts.map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -53,6 +53,7 @@ extension PlannedRun {
     /// How this run trains, from its spec and seed.
     public var trainingConfiguration: TrainingConfiguration {
         TrainingConfiguration(epochs: spec.training.epochs, batchSize: spec.training.batchSize, loss: spec.loss,
-                              optimizer: spec.optimizer, seed: seed, earlyStopping: spec.training.earlyStopping)
+                              optimizer: spec.optimizer, seed: seed, earlyStopping: spec.training.earlyStopping,
+                              diagnostics: spec.training.diagnostics)
     }
 }

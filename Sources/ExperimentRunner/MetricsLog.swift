@@ -1,25 +1,45 @@
 import BackpropCore
 
-/// metrics.csv of one run: epoch,train_loss[,val_loss][,train_accuracy][,val_accuracy],learning_rate,seconds.
-/// One row for epoch 0 (before any update), then one per epoch.
+/// metrics.csv of one run:
+/// epoch,train_loss[,val_loss][,train_accuracy][,val_accuracy],learning_rate[,diagnostics],seconds.
+/// One row for epoch 0 (before any update), then one per epoch. With diagnostics on, for
+/// layers l = 1...L: grad_norm_l, then weight_norm_l, then dead_relu_l for each ReLU layer.
 public enum MetricsLog {
-    public static func header(validation: Bool, accuracy: Bool) -> [String] {
+    public static func header(validation: Bool, accuracy: Bool, activations: [Activation]? = nil) -> [String] {
         var h = ["epoch", "train_loss"]
         if validation { h.append("val_loss") }
         if accuracy { h.append("train_accuracy"); if validation { h.append("val_accuracy") } }
-        return h + ["learning_rate", "seconds"]
+        h.append("learning_rate")
+        if let activations { h += diagnosticColumns(activations) }
+        return h + ["seconds"]
     }
 
-    public static func csv(_ rows: [MetricsRow]) -> String {
+    static func diagnosticColumns(_ activations: [Activation]) -> [String] {
+        let layers = 1...activations.count
+        return layers.map { "grad_norm_\($0)" } + layers.map { "weight_norm_\($0)" }
+            + layers.filter { activations[$0 - 1] == .relu }.map { "dead_relu_\($0)" }
+    }
+
+    /// - Parameter activations: the layers' activations, for the diagnostics columns (written
+    ///   when the records carry diagnostics).
+    public static func csv(_ rows: [MetricsRow], activations: [Activation] = []) -> String {
         let validation = rows.first?.record.validationLoss != nil
         let accuracy = rows.first?.record.trainAccuracy != nil
-        var out = CSV.line(header(validation: validation, accuracy: accuracy))
+        let diagnostics = rows.first?.record.diagnostics != nil
+        var out = CSV.line(header(validation: validation, accuracy: accuracy, activations: diagnostics ? activations : nil))
         for row in rows {
             let r = row.record
             var fields = [String(r.epoch), CSV.number(r.trainLoss)]
             if validation { fields.append(CSV.number(r.validationLoss)) }
             if accuracy { fields.append(CSV.number(r.trainAccuracy)); if validation { fields.append(CSV.number(r.validationAccuracy)) } }
-            fields += [CSV.number(r.learningRate), CSV.number(row.seconds)]
+            fields.append(CSV.number(r.learningRate))
+            if diagnostics {
+                let d = r.diagnostics
+                fields += activations.indices.map { CSV.number(d?.gradientNorms?[$0]) }
+                fields += activations.indices.map { CSV.number(d?.weightNorms[$0]) }
+                fields += activations.indices.filter { activations[$0] == .relu }.map { CSV.number(d?.deadFractions?[$0] ?? nil) }
+            }
+            fields.append(CSV.number(row.seconds))
             out += CSV.line(fields)
         }
         return out
@@ -27,13 +47,15 @@ public enum MetricsLog {
 }
 
 extension MetricsLog {
-    /// Reads a metrics.csv back; nil when it is not one (wrong header, a short row, a value
-    /// that is not a number).
+    /// Reads a metrics.csv back (diagnostics columns are not kept); nil when it is not one:
+    /// a header without the required columns, a short row, a value that is not a number.
     public static func parse(_ text: String) -> [MetricsRow]? {
         let table = CSV.parse(text)
         guard let header = table.first else { return nil }
-        let validation = header.contains("val_loss"), accuracy = header.contains("train_accuracy")
-        guard header == self.header(validation: validation, accuracy: accuracy) else { return nil }
+        func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+        guard column("epoch") == 0, let train = column("train_loss"), let rate = column("learning_rate"),
+              header.last == "seconds" else { return nil }
+        let val = column("val_loss"), trainAccuracy = column("train_accuracy"), valAccuracy = column("val_accuracy")
         func number(_ s: String) -> Double? {
             switch s {
             case "nan": return .nan
@@ -45,17 +67,14 @@ extension MetricsLog {
         var rows = [MetricsRow]()
         for fields in table.dropFirst() {
             guard fields.count == header.count, let epoch = Int(fields[0]) else { return nil }
-            var values = [Double]()
-            for f in fields.dropFirst() { guard let v = number(f) else { return nil }; values.append(v) }
-            var i = 0
-            func next() -> Double { defer { i += 1 }; return values[i] }
-            let train = next()
-            let val = validation ? next() : nil
-            let trainAccuracy = accuracy ? next() : nil
-            let valAccuracy = accuracy && validation ? next() : nil
-            let rate = next(), seconds = next()
-            rows.append(MetricsRow(record: EpochRecord(epoch: epoch, trainLoss: train, validationLoss: val, trainAccuracy: trainAccuracy,
-                                                       validationAccuracy: valAccuracy, learningRate: rate), seconds: seconds))
+            func value(_ c: Int?) -> Double?? {
+                guard let c else { return .some(nil) }
+                return number(fields[c]).map { .some($0) } ?? (fields[c].isEmpty ? .some(nil) : nil)
+            }
+            guard let t = value(train), let t = t, let lr = value(rate), let lr = lr, let s = number(fields[header.count - 1]),
+                  let v = value(val), let ta = value(trainAccuracy), let va = value(valAccuracy) else { return nil }
+            rows.append(MetricsRow(record: EpochRecord(epoch: epoch, trainLoss: t, validationLoss: v, trainAccuracy: ta,
+                                                       validationAccuracy: va, learningRate: lr), seconds: s))
         }
         return rows
     }
@@ -71,5 +90,29 @@ public enum ModelFile {
                 ("activation", .string(network.layers[l].activation.rawValue)),
             ])
         }))])
+    }
+}
+
+extension ModelFile {
+    /// The network a model.json holds, for `inputs` input columns; nil when it is not one.
+    public static func network(_ json: JSONValue, inputs: Int) -> Network<Double>? {
+        guard case let .array(layers)? = json["layers"] else { return nil }
+        var architecture = [LayerSpec](), parameters = [(weights: Matrix<Double>, biases: [Double])]()
+        var width = inputs
+        for layer in layers {
+            guard case let .array(rows)? = layer["weights"], case let .array(b)? = layer["biases"],
+                  case let .string(name)? = layer["activation"], let activation = Activation(rawValue: name) else { return nil }
+            func numbers(_ items: [JSONValue]) -> [Double]? {
+                let values = items.compactMap { v -> Double? in if case let .number(t) = v { return Double(t) } else { return nil } }
+                return values.count == items.count ? values : nil
+            }
+            let weights = rows.compactMap { row -> [Double]? in if case let .array(items) = row { return numbers(items) } else { return nil } }
+            guard weights.count == width, let biases = numbers(b), weights.allSatisfy({ $0.count == biases.count }), !biases.isEmpty else { return nil }
+            architecture.append(LayerSpec(units: biases.count, activation: activation))
+            parameters.append((Matrix(weights), biases))
+            width = biases.count
+        }
+        guard !architecture.isEmpty else { return nil }
+        return Network(inputs: inputs, architecture: architecture, weightsAndBiases: parameters)
     }
 }

@@ -30,8 +30,10 @@ public struct TrainingSpec: Sendable, Equatable {
     public var batchSize: Int?
     public var precision: Precision
     public var earlyStopping: EarlyStopping?
+    /// Gradient norms, weight norms and dead ReLU fractions in metrics.csv.
+    public var diagnostics: Bool
 
-    public static let keys = ["epochs", "batch_size", "precision", "early_stopping"]
+    public static let keys = ["epochs", "batch_size", "precision", "early_stopping", "diagnostics"]
 }
 
 extension ExperimentSpec {
@@ -218,6 +220,7 @@ extension TrainingSpec {
         batchSize = try tr["batch_size"]?.int()
         if let b = batchSize, b < 1 { throw tr["batch_size"]!.error("the batch size must be at least 1") }
         precision = try tr["precision"]?.choice(Precision.self, what: "precision") ?? .float64
+        diagnostics = try tr["diagnostics"]?.bool() ?? false
         if let r = tr["early_stopping"] {
             let o = try r.object(allowed: ["patience", "min_delta"])
             let patience = try o.required("patience")

@@ -117,6 +117,13 @@ public enum Summary {
             cells.append(notes.joined(separator: ", "))
             out += "| " + cells.joined(separator: " | ") + " |\n"
         }
+        let paired = PairedComparison.againstBest(results, ranked: ranked)
+        if !paired.isEmpty {
+            out += "\n## Paired comparisons\n\n"
+            out += "Seed by seed against the best configuration, on the \(metric) (difference: other − best). "
+            out += "Runs with the same seed start from the same weights, so the paired difference is the configuration's alone.\n\n"
+            for p in paired { out += "- " + p.sentence + "\n" }
+        }
         return out
     }
 

@@ -129,7 +129,7 @@ public struct Sweep: Sendable {
         var byIndex = completeOnDisk()
         for r in trained where r.status == .failed { byIndex[r.run.index] = r }
         let results = byIndex.values.sorted { $0.run.index < $1.run.index }
-        try writeSummaries(results, progress: progress, runWarnings: trained)
+        try writeSummaries(results, progress: progress, runWarnings: trained, data: data)
         _ = lock
         return Report(results: results, trained: trained.sorted { $0.run.index < $1.run.index }, skipped: existing.count, busy: busy,
                       missing: plan.runs.count - results.filter { $0.status != .failed }.count,
@@ -227,45 +227,26 @@ public struct Sweep: Sendable {
     func writeRun<T: Scalar>(_ result: RunResult, network: Network<T>) throws -> String? {
         let dir = directory.runPath(result.run.id)
         try ResultsDirectory.writeAtomically(configText(result.run), to: dir + "/config.json")
-        try ResultsDirectory.writeAtomically(MetricsLog.csv(result.rows), to: dir + "/metrics.csv")
+        try ResultsDirectory.writeAtomically(MetricsLog.csv(result.rows, activations: result.run.spec.model.layers.map(\.activation)),
+                                             to: dir + "/metrics.csv")
         try ResultsDirectory.writeAtomically(ModelFile.json(network).serialized() + "\n", to: dir + "/model.json")
         let losses = result.rows.flatMap { [$0.record.trainLoss] + ($0.record.validationLoss.map { [$0] } ?? []) }
-        let script = GnuplotScript.runLoss(title: "\(plan.name): \(result.run.id)", loss: "loss (\(result.run.spec.loss.rawValue))",
+        let seeds = Set(plan.runs.map(\.seed)).count
+        let script = GnuplotScript.runLoss(title: "\(plan.name): \(result.run.id) (one of \(seeds) seed\(seeds == 1 ? "" : "s"))", loss: "loss (\(result.run.spec.loss.rawValue))",
                                            hasValidation: result.hasValidation, logScale: GnuplotScript.wantsLogScale(losses))
         try ResultsDirectory.writeAtomically(script, to: dir + "/loss.gp")
-        do { try gnuplot?.render(script: script, in: dir) } catch { return "\(dir)/loss.gp: \(error)" }
-        return nil
-    }
-
-    /// summary.csv, summary.md, curves.csv and the sweep's loss plot. A plot gnuplot cannot
-    /// draw is a warning, reported through `progress`, never a lost result.
-    public func writeSummaries(_ results: [RunResult], progress: Progress, runWarnings: [RunResult] = []) throws {
-        let dir = directory.path
-        try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.axes), to: dir + "/summary.csv")
-        try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan), to: dir + "/summary.md")
-        let ranked = Summary.ranked(results)
-        let hasValidation = results.contains { $0.hasValidation }
-        let table = Curves.table(results, configurations: ranked, hasValidation: hasValidation)
-        try ResultsDirectory.writeAtomically(table.csv, to: dir + "/curves.csv")
-        let shown = min(ranked.count, GnuplotScript.maximumCurves)
-        let seeds = Set(plan.runs.map(\.seed)).count
-        var title = "\(plan.name): loss, mean over \(seeds) seed\(seeds == 1 ? "" : "s")"
-        if !plan.axes.isEmpty { title += "; swept: " + plan.axes.map(\.label).joined(separator: ", ") }
-        let script = GnuplotScript.sweepLoss(
-            title: title, loss: "loss (\(plan.runs.first?.spec.loss.rawValue ?? ""))",
-            curves: (0..<shown).map { i in
-                let row = ranked[i]
-                // Diverged configurations rank last; when one is shown, its key says so.
-                let mark = row.diverged > 0 ? " (\(row.diverged) diverged)" : row.failed > 0 ? " (\(row.failed) failed)" : ""
-                return (row.configurationID + mark, table.columns[i])
-            },
-            hasValidation: hasValidation, logScale: GnuplotScript.wantsLogScale(table.allValues), omitted: ranked.count - shown)
-        try ResultsDirectory.writeAtomically(script, to: dir + "/loss.gp")
-        do { try gnuplot?.render(script: script, in: dir) } catch { progress.warn("\(dir)/loss.gp: \(error)") }
-        if let first = runWarnings.first(where: { $0.plotWarning != nil }) {
-            let more = runWarnings.filter { $0.plotWarning != nil }.count - 1
-            progress.warn(first.plotWarning! + (more > 0 ? " (and \(more) more run plots)" : ""))
+        var scripts = [("loss", script)]
+        if result.rows.first?.record.diagnostics != nil {
+            let hasValidation = result.hasValidation, hasAccuracy = result.hasAccuracy
+            let first = 4 + (hasValidation ? 1 : 0) + (hasAccuracy ? (hasValidation ? 2 : 1) : 0)  // grad_norm_1, 1-based
+            let diagnostics = GnuplotScript.diagnostics(title: "\(plan.name): \(result.run.id)", layers: network.layers.count, firstColumn: first)
+            try ResultsDirectory.writeAtomically(diagnostics, to: dir + "/diagnostics.gp")
+            scripts.append(("diagnostics", diagnostics))
         }
+        for (name, text) in scripts {
+            do { try gnuplot?.render(script: text, in: dir) } catch { return "\(dir)/\(name).gp: \(error)" }
+        }
+        return nil
     }
 }
 

@@ -38,7 +38,7 @@ public enum Verification {
         var lines = [String]()
         // Metrics: every column but seconds, as the CSV text that holds the exact bits.
         func withoutSeconds(_ csv: String) -> [[String]] { CSV.parse(csv).map { Array($0.dropLast()) } }
-        let disk = withoutSeconds(metricsText), now = withoutSeconds(MetricsLog.csv(again.0.rows))
+        let disk = withoutSeconds(metricsText), now = withoutSeconds(MetricsLog.csv(again.0.rows, activations: run.spec.model.layers.map(\.activation)))
         if disk != now {
             let header = disk.first ?? []
             if let r = (0..<min(disk.count, now.count)).first(where: { disk[$0] != now[$0] }) {

@@ -10,8 +10,7 @@ import Testing
         #expect(s.contains("set datafile separator comma"))
         #expect(s.contains("\"metrics.csv\" skip 1 using 1:2 with lines"))
         #expect(s.contains("using 1:3 with lines lw 2 dt 2"))
-        #expect(s.contains("set output \"loss.png\""))
-        #expect(!s.contains("loss.svg"))
+        #expect(s.contains("set output \"loss.png\"") && s.contains("set output \"loss.svg\""))
         #expect(s.contains("unset logscale y") && !s.contains("\nset logscale y"))
     }
 
@@ -25,6 +24,45 @@ import Testing
         #expect(s.contains("set logscale y"))
         #expect(s.contains("(log scale)"))
         #expect(s.contains("set output \"loss.png\"") && s.contains("set output \"loss.svg\""))
+    }
+
+    @Test func accuracyPlotReadsTheAccuracyColumns() {
+        let s = GnuplotScript.sweepCurves(.accuracy, title: "moons: accuracy", curves: [("lr=0.1", 6)], hasValidation: true,
+                                          logScale: false, omitted: 0)
+        #expect(s.contains("set ylabel \"accuracy\""))
+        #expect(s.contains("set yrange [*:1]"))
+        #expect(s.contains("\"curves.csv\" skip 1 using 1:($6-$7):($6+$7) with filledcurves"))
+        #expect(s.contains("using 1:8 with lines lw 2 dt 2"))
+        #expect(s.contains("set output \"accuracy.png\"") && s.contains("set output \"accuracy.svg\""))
+    }
+
+    @Test func heatmapHasOneTicPerValueAndLabelsEachCell() {
+        let s = GnuplotScript.heatmap(title: "t", value: "mean final loss", xLabel: "model.layers[0].units", xValues: ["2", "8"],
+                                      yLabel: "optimizer.learning_rate", yValues: ["0.05", "0.2", "0.8"], lowerIsBetter: true)
+        #expect(s.contains("set xtics (\"2\" 0, \"8\" 1)"))
+        #expect(s.contains("set ytics (\"0.05\" 0, \"0.2\" 1, \"0.8\" 2)"))
+        #expect(s.contains("set xrange [-0.5:1.5]") && s.contains("set yrange [-0.5:2.5]"))
+        #expect(s.contains("\"heatmap.csv\" skip 1 using 1:2:3 with image"))
+        #expect(s.contains("\"heatmap.csv\" skip 1 using 1:2:4 with labels"))
+        #expect(s.contains("set datafile missing \"NaN\""))
+        #expect(s.contains("set cblabel \"mean final loss\""))
+    }
+
+    @Test func boundaryDrawsTheGridThenEachClass() {
+        let s = GnuplotScript.boundary(title: "t", classes: 3, xLabel: "x1", yLabel: "x2")
+        #expect(s.contains("plot \"boundary.csv\" skip 1 using 1:2:3 with image notitle"))
+        #expect(s.contains("\"points.csv\" skip 1 using 1:($3 == 2 ? $2 : NaN) with points pt 7 ps 0.6 lc rgb \"#009E73\" title \"class 2\""))
+        #expect(s.contains("set cbrange [-0.5:2.5]"))
+        #expect(s.contains("set size ratio -1"))
+        let binary = GnuplotScript.boundary(title: "t", classes: 2, xLabel: "x1", yLabel: "x2")
+        #expect(binary.contains("set cbrange [0:1]") && binary.contains("P(class 1)"))
+    }
+
+    @Test func diagnosticsPlotIsLogScaleOneLinePerLayer() {
+        let s = GnuplotScript.diagnostics(title: "moons: lr=0.8", layers: 2, firstColumn: 7)
+        #expect(s.contains("set logscale y"))
+        #expect(s.contains("\"metrics.csv\" skip 1 using 1:7 with lines lw 2 lc rgb \"#0072B2\" title \"layer 1\""))
+        #expect(s.contains("using 1:8 with lines lw 2 lc rgb \"#E69F00\" title \"layer 2\""))
     }
 
     @Test func logScaleWhenLossesSpanDecades() {

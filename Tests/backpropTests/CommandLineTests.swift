@@ -156,7 +156,9 @@ struct CLI {
         try FileManager.default.removeItem(atPath: run + "/loss.png")
         let plot = try CLI.run(["plot", root + "/xor-sweep"])
         #expect(plot.status == 0)
-        #expect(plot.stdout == "rendered 31 of 31 plot scripts in \(root)/xor-sweep\n")
+        // 30 runs' loss plots; the sweep's loss, accuracy and heatmap; a decision boundary for
+        // each of the 6 configurations (XOR is 2-D).
+        #expect(plot.stdout == "rendered 39 of 39 plot scripts in \(root)/xor-sweep\n")
         #expect(FileManager.default.fileExists(atPath: root + "/xor-sweep/loss.png"))
         #expect(FileManager.default.fileExists(atPath: run + "/loss.png"))
     }

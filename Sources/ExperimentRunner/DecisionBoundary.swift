@@ -1,0 +1,42 @@
+import BackpropCore
+
+/// For a 2-D classification dataset: the network's prediction over a grid covering the
+/// training points (with a margin), and the points themselves, as CSVs for boundary.gp.
+public enum DecisionBoundary {
+    public static let resolution = 120
+
+    /// boundary.csv (x, y, value: P(class 1) for one sigmoid output, else the predicted
+    /// class) and points.csv (x, y, class).
+    public static func csvs(network: Network<Double>, points: Dataset<Double>) -> (boundary: String, points: String)? {
+        guard points.features == 2, let labels = points.labels, points.count > 0 else { return nil }
+        let xs = (0..<points.count).map { points.inputs[$0, 0] }, ys = (0..<points.count).map { points.inputs[$0, 1] }
+        func range(_ v: [Double]) -> (Double, Double) {
+            let lo = v.min()!, hi = v.max()!, margin = max((hi - lo) * 0.1, 1e-3)
+            return (lo - margin, hi + margin)
+        }
+        let (x0, x1) = range(xs), (y0, y1) = range(ys)
+        let n = resolution
+        var grid = Matrix<Double>(rows: n * n, columns: 2)
+        for i in 0..<n {
+            for j in 0..<n {
+                grid[i * n + j, 0] = x0 + (x1 - x0) * Double(j) / Double(n - 1)
+                grid[i * n + j, 1] = y0 + (y1 - y0) * Double(i) / Double(n - 1)
+            }
+        }
+        let out = network.predict(grid)
+        var boundary = CSV.line(["x", "y", "value"])
+        for r in 0..<(n * n) {
+            let value: Double
+            if out.columns == 1 { value = out[r, 0] } else {
+                var best = 0
+                for c in 1..<out.columns where out[r, c] > out[r, best] { best = c }
+                value = Double(best)
+            }
+            boundary += CSV.line([CSV.number(grid[r, 0]), CSV.number(grid[r, 1]), CSV.number(value)])
+            if (r + 1) % n == 0 { boundary += "\n" }  // a blank line between rows: gnuplot's grid format
+        }
+        var pointsCSV = CSV.line(["x", "y", "class"])
+        for r in 0..<points.count { pointsCSV += CSV.line([CSV.number(xs[r]), CSV.number(ys[r]), String(labels[r])]) }
+        return (boundary, pointsCSV)
+    }
+}

@@ -1,0 +1,107 @@
+import BackpropCore
+import Foundation
+
+extension Sweep {
+    /// Everything written across runs: summary.csv and summary.md, curves.csv, the loss and
+    /// (for classification) accuracy plots, the heatmap over two grid axes, a decision
+    /// boundary in the best run of each configuration for 2-D data, and index.html. A plot
+    /// gnuplot cannot draw is a warning, through `progress`, never a lost result. Plots are
+    /// rendered side by side, one per core.
+    public func writeSummaries(_ results: [RunResult], progress: Progress, runWarnings: [RunResult] = [],
+                               data: [Int: LoadedData]? = nil) throws {
+        let dir = directory.path
+        try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.axes), to: dir + "/summary.csv")
+        try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan), to: dir + "/summary.md")
+        let ranked = Summary.ranked(results)
+        let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
+        let table = Curves.table(results, configurations: ranked, hasValidation: hasValidation)
+        try ResultsDirectory.writeAtomically(table.csv, to: dir + "/curves.csv")
+        let shown = min(ranked.count, GnuplotScript.maximumCurves)
+        let seeds = Set(plan.runs.map(\.seed)).count
+        func title(_ what: String) -> String {
+            var t = "\(plan.name): \(what), mean over \(seeds) seed\(seeds == 1 ? "" : "s")"
+            if !plan.axes.isEmpty { t += "; swept: " + plan.axes.map(\.label).joined(separator: ", ") }
+            return t
+        }
+        func curves(_ columns: [Int]) -> [(label: String, column: Int)] {
+            (0..<min(shown, columns.count)).map { i in
+                let row = ranked[i]
+                // Diverged configurations rank last; when one is shown, its key says so.
+                let mark = row.diverged > 0 ? " (\(row.diverged) diverged)" : row.failed > 0 ? " (\(row.failed) failed)" : ""
+                return (row.configurationID + mark, columns[i])
+            }
+        }
+        var plots = [(directory: String, name: String, script: String)]()
+        let loss = plan.runs.first?.spec.loss.rawValue ?? ""
+        plots.append((dir, "loss", GnuplotScript.sweepCurves(.loss(name: loss), title: title("loss"), curves: curves(table.columns),
+                                                              hasValidation: hasValidation, logScale: GnuplotScript.wantsLogScale(table.allValues),
+                                                              omitted: ranked.count - shown)))
+        if hasAccuracy {
+            plots.append((dir, "accuracy", GnuplotScript.sweepCurves(.accuracy, title: title("accuracy"), curves: curves(table.accuracyColumns),
+                                                                      hasValidation: hasValidation, logScale: false, omitted: ranked.count - shown)))
+        }
+        if let heatmap = Heatmap(plan: plan, ranked: ranked, accuracy: hasAccuracy) {
+            try ResultsDirectory.writeAtomically(heatmap.csv, to: dir + "/heatmap.csv")
+            plots.append((dir, "heatmap", heatmap.script(experiment: plan.name, seeds: seeds)))
+        }
+        var boundaries = [String: String]()  // configuration id -> its best run's id
+        if let data {
+            for (id, runDir, script) in try writeBoundaries(results, ranked: ranked, data: data) {
+                boundaries[id] = runDir
+                plots.append((directory.runPath(runDir), "boundary", script))
+            }
+        }
+        for plot in plots { try ResultsDirectory.writeAtomically(plot.script, to: plot.directory + "/" + plot.name + ".gp") }
+        if let gnuplot {
+            let failures = Failures(), all = plots
+            DispatchQueue.concurrentPerform(iterations: all.count) { i in
+                do { try gnuplot.render(script: all[i].script, in: all[i].directory) } catch {
+                    failures.append("\(all[i].directory)/\(all[i].name).gp: \(error)")
+                }
+            }
+            for f in failures.all { progress.warn(f) }
+        }
+        if let first = runWarnings.first(where: { $0.plotWarning != nil }) {
+            let more = runWarnings.filter { $0.plotWarning != nil }.count - 1
+            progress.warn(first.plotWarning! + (more > 0 ? " (and \(more) more run plots)" : ""))
+        }
+        let page = ReportPage(sweep: self, results: results, ranked: ranked, plots: plots.map { ($0.directory, $0.name) },
+                              boundaries: boundaries, heatmap: plots.contains { $0.name == "heatmap" })
+        try ResultsDirectory.writeAtomically(page.html, to: dir + "/index.html")
+    }
+
+    /// For 2-D classification data, each configuration's best completed run gets
+    /// boundary.csv and points.csv. Returns (configuration id, run id, script).
+    func writeBoundaries(_ results: [RunResult], ranked: [Summary.ConfigurationRow], data: [Int: LoadedData]) throws -> [(String, String, String)] {
+        var out = [(String, String, String)]()
+        let seeds = Set(plan.runs.map(\.seed)).count
+        for row in ranked {
+            let runs = results.filter { $0.run.configurationIndex == row.index && $0.status == .completed && $0.finalRankingLoss != nil }
+            guard let best = runs.min(by: { $0.finalRankingLoss! < $1.finalRankingLoss! }), let d = data[best.run.index],
+                  d.features == 2 else { continue }
+            let training = d.trainingAsDouble
+            guard let classes = training.classNames?.count, training.labels != nil else { continue }
+            let runDir = directory.runPath(best.run.id)
+            guard let text = try? String(contentsOfFile: runDir + "/model.json", encoding: .utf8),
+                  let json = try? JSONParser.parse(Array(text.utf8)),
+                  let network = ModelFile.network(json, inputs: 2),
+                  let csvs = DecisionBoundary.csvs(network: network, points: training) else { continue }
+            try ResultsDirectory.writeAtomically(csvs.boundary, to: runDir + "/boundary.csv")
+            try ResultsDirectory.writeAtomically(csvs.points, to: runDir + "/points.csv")
+            let normalized = best.run.spec.dataset.normalize != .none
+            let script = GnuplotScript.boundary(
+                title: "\(plan.name): \(best.run.id)\nthe best of its configuration's \(runs.count) of \(seeds) seed\(seeds == 1 ? "" : "s"); training points on top",
+                classes: max(classes, 2), xLabel: "x1" + (normalized ? " (normalised)" : ""), yLabel: "x2" + (normalized ? " (normalised)" : ""))
+            out.append((row.configurationID, best.run.id, script))
+        }
+        return out
+    }
+}
+
+/// Plot failures collected from concurrent renders.
+final class Failures: @unchecked Sendable {
+    private var items = [String]()
+    private let lock = NSLock()
+    func append(_ s: String) { lock.withLock { items.append(s) } }
+    var all: [String] { lock.withLock { items } }
+}
