@@ -102,8 +102,8 @@ public enum GnuplotScript {
         let palette = lowerIsBetter ? "set palette defined (0 \"#f7fbff\", 1 \"#6baed6\", 2 \"#08306b\")"
                                     : "set palette defined (0 \"#08306b\", 1 \"#6baed6\", 2 \"#f7fbff\")"
         let plot = """
-            plot "heatmap.csv" skip 1 using 1:2:3 with image notitle, \\
-                 "heatmap.csv" skip 1 using 1:2:4 with labels font ",11" tc rgb "#d55e00" notitle
+            plot "heatmap.csv" skip 1 using 1:2:3 with image pixels notitle, \\
+                 "heatmap.csv" skip 1 using 1:2:4 with labels boxed font ",11" tc rgb "#000000" notitle
             """
         return "# One cell per configuration: \(value). Render again with: gnuplot heatmap.gp\n" + """
             set encoding utf8
@@ -119,6 +119,7 @@ public enum GnuplotScript {
             set cblabel \(quoted(value))
             \(palette)
             set tics nomirror
+            set style textbox opaque noborder fillcolor rgb "#ffffff"
             unset key
 
             """ + outputs("heatmap", svg: true, plot: plot)

@@ -42,7 +42,7 @@ import Testing
         #expect(s.contains("set xtics (\"2\" 0, \"8\" 1)"))
         #expect(s.contains("set ytics (\"0.05\" 0, \"0.2\" 1, \"0.8\" 2)"))
         #expect(s.contains("set xrange [-0.5:1.5]") && s.contains("set yrange [-0.5:2.5]"))
-        #expect(s.contains("\"heatmap.csv\" skip 1 using 1:2:3 with image"))
+        #expect(s.contains("\"heatmap.csv\" skip 1 using 1:2:3 with image pixels"))
         #expect(s.contains("\"heatmap.csv\" skip 1 using 1:2:4 with labels"))
         #expect(s.contains("set datafile missing \"NaN\""))
         #expect(s.contains("set cblabel \"mean final loss\""))
