@@ -24,6 +24,18 @@ extension Sweep {
         return config.serialized() + "\n"
     }
 
+    /// spec.json: the spec as given (after --set), with a relative CSV path rewritten
+    /// relative to the results folder, so that `summarize` can load it from there.
+    var specText: String {
+        var spec = plan.specJSON
+        if case .string(let given)? = spec["dataset"]?["csv"], !given.hasPrefix("/") {
+            let resolved = URL(fileURLWithPath: plan.file).deletingLastPathComponent().appendingPathComponent(given).path
+            let relative = relativePath(from: absolute(directory.path), to: absolute(resolved))
+            spec = (try? spec.setting([.key("dataset"), .key("csv")], to: .string(relative))) ?? spec
+        }
+        return spec.serialized() + "\n"
+    }
+
     func state(of run: PlannedRun) -> RunState {
         let dir = directory.runPath(run.id)
         guard let config = try? String(contentsOfFile: dir + "/config.json", encoding: .utf8) else { return .missing }

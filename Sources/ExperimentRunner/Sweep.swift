@@ -18,6 +18,16 @@ public struct Sweep: Sendable {
     /// Stop the sweep at the first failed run.
     public var failFast = false
     public var cancellation = Cancellation()
+    /// Train only the runs whose plan index is congruent to `index` mod `count` (a Slurm
+    /// array task). A shard writes its runs' folders only (shard 0 also spec.json); the
+    /// summaries are `summarize`'s, once every shard is done.
+    public var shard: (index: Int, count: Int)?
+
+    /// The runs this process is responsible for: all of them, or its shard's.
+    public var assignedRuns: [PlannedRun] {
+        guard let shard else { return plan.runs }
+        return plan.runs.filter { $0.index % shard.count == shard.index }
+    }
 
     public init(plan: SweepPlan, jobs: Int, resultsRoot: String = "results", gnuplot: Gnuplot? = Gnuplot.find()) {
         self.plan = plan
@@ -49,7 +59,7 @@ public struct Sweep: Sendable {
     /// another configuration. Call before `run` to tell the user what will be skipped.
     public func existingResults() throws -> [Int: RunResult] {
         var complete = [Int: RunResult](), conflicts = [String]()
-        for run in plan.runs {
+        for run in assignedRuns {
             switch state(of: run) {
             case .missing: break
             case let .complete(r): if !force { complete[run.index] = r }
@@ -100,8 +110,10 @@ public struct Sweep: Sendable {
         let existing = try existingResults()
         starting?(existing.count)
         BLAS.useSingleThread()
-        try ResultsDirectory.writeAtomically(plan.specJSON.serialized() + "\n", to: directory.path + "/spec.json")
-        let runs = plan.runs.filter { existing[$0.index] == nil }
+        if shard == nil || shard?.index == 0 {
+            try ResultsDirectory.writeAtomically(specText, to: directory.path + "/spec.json")
+        }
+        let runs = assignedRuns.filter { existing[$0.index] == nil }
         var trained = [RunResult](), busy = 0
         try await withThrowingTaskGroup(of: RunResult.self) { group in
             var next = 0
@@ -123,16 +135,25 @@ public struct Sweep: Sendable {
                 if next < runs.count && !cancellation.isCancelled { launch() }
             }
         }
-        // The summaries show every run complete on disk now, whoever trained it, so that
-        // two processes on one folder each leave a summary of everything done so far.
-        let lock = try FileLock.acquire(directory.path + "/.summary.lock", wait: true)
-        var byIndex = completeOnDisk()
-        for r in trained where r.status == .failed { byIndex[r.run.index] = r }
-        let results = byIndex.values.sorted { $0.run.index < $1.run.index }
-        try writeSummaries(results, progress: progress, runWarnings: trained, data: data)
-        _ = lock
+        let results: [RunResult]
+        if shard != nil {
+            // A shard's summary would be partial and race the other shards': `summarize` writes it.
+            var byIndex = existing
+            for r in trained { byIndex[r.run.index] = r }
+            results = byIndex.values.sorted { $0.run.index < $1.run.index }
+            if let first = trained.first(where: { $0.plotWarning != nil }) { progress.warn(first.plotWarning!) }
+        } else {
+            // The summaries show every run complete on disk now, whoever trained it, so that
+            // two processes on one folder each leave a summary of everything done so far.
+            let lock = try FileLock.acquire(directory.path + "/.summary.lock", wait: true)
+            var byIndex = completeOnDisk()
+            for r in trained where r.status == .failed { byIndex[r.run.index] = r }
+            results = byIndex.values.sorted { $0.run.index < $1.run.index }
+            try writeSummaries(results, progress: progress, runWarnings: trained, data: data)
+            _ = lock
+        }
         return Report(results: results, trained: trained.sorted { $0.run.index < $1.run.index }, skipped: existing.count, busy: busy,
-                      missing: plan.runs.count - results.filter { $0.status != .failed }.count,
+                      missing: assignedRuns.count - results.filter { $0.status != .failed }.count,
                       interrupted: cancellation.isInterrupted)
     }
 

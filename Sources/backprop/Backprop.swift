@@ -9,7 +9,7 @@ struct Backprop: AsyncParsableCommand {
         commandName: "backprop",
         abstract: "Train small neural networks by backpropagation: sweeps, logs and loss plots.",
         discussion: "Exit codes: 0 success (diverged runs are results too), 1 a run failed or a check did not pass, 2 invalid spec or data, 130 interrupted.",
-        subcommands: [Run.self, Plan.self, Trace.self, GradCheck.self, Plot.self, Verify.self])
+        subcommands: [Run.self, Plan.self, Trace.self, GradCheck.self, Plot.self, Verify.self, Summarize.self, Slurm.self])
 }
 
 /// Prints a user-input error as one line on stderr and exits 2; anything else propagates.

@@ -4,7 +4,7 @@ import Foundation
 
 struct Plot: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Render every plot of a results folder again from its CSVs and .gp scripts.")
+        abstract: "Rebuild the summaries of a results folder from its complete runs and render every plot again from its CSVs and .gp scripts.")
 
     @Argument(help: "A results folder, e.g. results/moons-sweep.", completion: .directory)
     var directory: String
@@ -18,6 +18,13 @@ struct Plot: AsyncParsableCommand {
         guard let gnuplot = Gnuplot.find() else {
             printError(Gnuplot.Failure.notInstalled.description)
             throw ExitCode(1)
+        }
+        // A sweep's folder first gets its summaries rebuilt from the runs complete on disk
+        // (as `summarize` does), then every script is rendered.
+        if FileManager.default.fileExists(atPath: directory + "/spec.json") {
+            _ = try await reportingInputErrors {
+                try Sweep.forResults(directory, gnuplot: nil).summarize(progress: Progress(style: .lines, total: 0))
+            }
         }
         var scripts = [String]()
         if let walker = FileManager.default.enumerator(atPath: directory) {

@@ -34,8 +34,20 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Run a grid of more than 100,000 runs.")
     var yes = false
 
+    @Option(help: ArgumentHelp("Train only the runs whose index (in `backprop plan` order) is i mod n, as Slurm array task i of n does. Shards write no summaries: `backprop summarize` merges them.", valueName: "i/n"))
+    var shard: String?
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if let shard { _ = try Self.parseShard(shard) }
+    }
+
+    static func parseShard(_ text: String) throws -> (index: Int, count: Int) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (0..<n).contains(i) else {
+            throw ValidationError("--shard must be i/n with 0 <= i < n, e.g. 0/4 (got \"\(text)\")")
+        }
+        return (i, n)
     }
 
     func run() async throws {
@@ -52,23 +64,31 @@ struct Run: AsyncParsableCommand {
             sweep.force = force
             sweep.failFast = failFast
             sweep.cancellation = cancellation
+            sweep.shard = try shard.map(Self.parseShard)
             let progress = Progress(style: Progress.automaticStyle(quiet: quiet), total: plan.runs.count)
             let report = try await sweep.run(progress: progress) { skipped in
-                let toTrain = plan.runs.count - skipped
+                let assigned = sweep.assignedRuns.count
+                let toTrain = assigned - skipped
                 progress.total = toTrain
                 if gnuplot == nil { printError("warning: " + Gnuplot.Failure.notInstalled.description) }
                 let seeds = plan.runs.count / max(plan.configurationCount, 1)
                 var line = "\(plan.name): \(plan.runs.count) run\(plan.runs.count == 1 ? "" : "s") (\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"))"
+                if let shard = sweep.shard { line += "; shard \(shard.index)/\(shard.count): \(assigned) of them" }
                 if skipped > 0 { line += "; \(skipped) already complete, skipped (--force trains them again)" }
                 if toTrain > 0 { line += "; training \(toTrain), \(min(jobs, toTrain)) at once" }
                 progress.note(line)
             }
             return (sweep.directory.path, report)
         }
-        if !quiet, let summary = try? String(contentsOfFile: directory + "/summary.md", encoding: .utf8) {
-            print("\n" + summary)
+        if shard != nil {
+            print("shard \(shard!) done: \(report.trained.count) trained, \(report.skipped) already complete, \(report.missing) missing; "
+                + "merge the shards with: backprop summarize \(directory)")
+        } else {
+            if !quiet, let summary = try? String(contentsOfFile: directory + "/summary.md", encoding: .utf8) {
+                print("\n" + summary)
+            }
+            print("summary: \(directory)/summary.md")
         }
-        print("summary: \(directory)/summary.md")
         if report.busy > 0 { printError("\(report.busy) run\(report.busy == 1 ? " was" : "s were") being trained by another backprop process and left to it") }
         for f in report.failed { printError("\(f.run.id) failed: \(f.message ?? "")") }
         if report.interrupted {

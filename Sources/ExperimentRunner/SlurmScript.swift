@@ -1,0 +1,84 @@
+import Foundation
+
+/// The two sbatch scripts of `backprop slurm`: a job array whose task i runs shard i of the
+/// sweep, and a summary job that runs after the array, whatever became of its tasks
+/// (`--dependency=afterany`). A preempted or requeued task runs its shard again, and the
+/// resume rules skip whatever it completed.
+public struct SlurmJob: Sendable {
+    public var executable: String
+    public var spec: String
+    public var overrides: [String]
+    public var results: String
+    public var name: String
+    public var shards: Int
+    public var runs: Int
+    public var arrayParallelism: Int?
+    public var time: String?
+    public var cpusPerTask: Int
+    public var partition: String?
+    public var outputDirectory: String
+
+    public init(executable: String, spec: String, overrides: [String], results: String, name: String, shards: Int, runs: Int,
+                arrayParallelism: Int?, time: String?, cpusPerTask: Int, partition: String?, outputDirectory: String) {
+        self.executable = executable
+        self.spec = spec
+        self.overrides = overrides
+        self.results = results
+        self.name = name
+        self.shards = shards
+        self.runs = runs
+        self.arrayParallelism = arrayParallelism
+        self.time = time
+        self.cpusPerTask = cpusPerTask
+        self.partition = partition
+        self.outputDirectory = outputDirectory
+    }
+
+    /// A word for the shell, single-quoted.
+    public static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    var common: [String] {
+        var lines = [String]()
+        if let time { lines.append("#SBATCH --time=\(time)") }
+        if let partition { lines.append("#SBATCH --partition=\(partition)") }
+        return lines
+    }
+
+    public var arrayScriptPath: String { outputDirectory + "/\(name).array.sbatch" }
+    public var summaryScriptPath: String { outputDirectory + "/\(name).summary.sbatch" }
+
+    public var arrayScript: String {
+        var lines = [
+            "#!/bin/bash",
+            "# backprop: \(runs) runs of \(name) in \(shards) shards, one per array task. Written by `backprop slurm`;",
+            "# submit with `backprop slurm ... --submit`, or: jid=$(sbatch --parsable \(Self.quoted(arrayScriptPath)));",
+            "#   sbatch --dependency=afterany:$jid \(Self.quoted(summaryScriptPath))",
+            "#SBATCH --job-name=backprop-\(name)",
+            "#SBATCH --array=0-\(shards - 1)" + (arrayParallelism.map { "%\($0)" } ?? ""),
+            "#SBATCH --cpus-per-task=\(cpusPerTask)",
+            "#SBATCH --output=\(outputDirectory)/\(name)-%A_%a.out",
+            "#SBATCH --requeue",
+        ] + common
+        lines += ["set -eu", ""]
+        var command = [Self.quoted(executable), "run", Self.quoted(spec),
+                       "--shard", "\"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\"",
+                       "--jobs", String(cpusPerTask), "--results", Self.quoted(results)]
+        for o in overrides { command += ["--set", Self.quoted(o)] }
+        lines.append("exec " + command.joined(separator: " "))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public var summaryScript: String {
+        let lines = [
+            "#!/bin/bash",
+            "# backprop: merges the shards of \(name) into summary.csv, summary.md, the plots and index.html.",
+            "#SBATCH --job-name=backprop-\(name)-summary",
+            "#SBATCH --cpus-per-task=1",
+            "#SBATCH --output=\(outputDirectory)/\(name)-summary-%j.out",
+        ] + common + [
+            "set -eu", "",
+            "exec " + [Self.quoted(executable), "summarize", Self.quoted(results + "/" + name)].joined(separator: " "),
+        ]
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

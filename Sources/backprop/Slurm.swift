@@ -1,0 +1,96 @@
+import ArgumentParser
+import ExperimentRunner
+import Foundation
+
+struct Slurm: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write (and with --submit, submit) the sbatch scripts that spread a sweep over a Slurm job array.",
+        discussion: """
+            Writes <name>.array.sbatch, a job array whose task i runs `backprop run SPEC --shard \
+            $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT`, and <name>.summary.sbatch, which runs \
+            `backprop summarize` after the array (afterany). Every task writes into the usual \
+            results layout on the shared filesystem; a requeued task skips what it completed.
+            """)
+
+    @OptionGroup var spec: SpecOptions
+
+    @Option(help: "Array tasks (shards). Default: one per run, at most 1000.")
+    var shards: Int?
+
+    @Option(help: "At most this many array tasks at once (sbatch --array=...%K).")
+    var arrayParallelism: Int?
+
+    @Option(help: "Time limit of each task, as sbatch takes it (e.g. 30, 2:00:00, 1-0).")
+    var time: String?
+
+    @Option(help: "CPUs per task; each task trains that many runs at once (--jobs).")
+    var cpusPerTask: Int = 1
+
+    @Option(help: "The Slurm partition.")
+    var partition: String?
+
+    @Option(help: "Where the scripts and the tasks' logs go (default: <results>/<name>/slurm).")
+    var outputDir: String?
+
+    @Option(help: "The folder that holds each experiment's results folder (on the shared filesystem).")
+    var results: String = "results"
+
+    @Flag(help: "Submit with sbatch and print the job ids.")
+    var submit = false
+
+    func validate() throws {
+        if let shards, shards < 1 { throw ValidationError("--shards must be at least 1") }
+        if let k = arrayParallelism, k < 1 { throw ValidationError("--array-parallelism must be at least 1") }
+        guard cpusPerTask >= 1 else { throw ValidationError("--cpus-per-task must be at least 1") }
+    }
+
+    func run() async throws {
+        let job = try await reportingInputErrors { () throws -> SlurmJob in
+            let plan = try spec.plan()
+            func absolute(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.path }
+            let resultsPath = absolute(results)
+            let job = SlurmJob(
+                executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
+                spec: absolute(spec.spec), overrides: spec.overrides, results: resultsPath, name: plan.name,
+                shards: min(shards ?? min(plan.runs.count, 1000), plan.runs.count), runs: plan.runs.count,
+                arrayParallelism: arrayParallelism, time: time, cpusPerTask: cpusPerTask, partition: partition,
+                outputDirectory: absolute(outputDir ?? resultsPath + "/" + plan.name + "/slurm"))
+            try FileManager.default.createDirectory(atPath: job.outputDirectory, withIntermediateDirectories: true)
+            try ResultsDirectory.writeAtomically(job.arrayScript, to: job.arrayScriptPath)
+            try ResultsDirectory.writeAtomically(job.summaryScript, to: job.summaryScriptPath)
+            return job
+        }
+        print("\(job.name): \(job.runs) runs in \(job.shards) array tasks")
+        print("  \(job.arrayScriptPath)\n  \(job.summaryScriptPath)")
+        guard submit else {
+            print("submit with: jid=$(sbatch --parsable \(SlurmJob.quoted(job.arrayScriptPath))) && sbatch --dependency=afterany:$jid \(SlurmJob.quoted(job.summaryScriptPath))")
+            return
+        }
+        let array = try sbatch([job.arrayScriptPath])
+        let summary = try sbatch(["--dependency=afterany:\(array)", job.summaryScriptPath])
+        print("submitted: array job \(array) (\(job.shards) tasks), summary job \(summary) (after the array)")
+        print("results: \(job.results)/\(job.name)/summary.md once job \(summary) has run")
+    }
+
+    /// Runs `sbatch --parsable ARGS` and returns the job id.
+    func sbatch(_ arguments: [String]) throws -> String {
+        let process = Process(), out = Pipe(), err = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sbatch", "--parsable"] + arguments
+        process.standardOutput = out
+        process.standardError = err
+        do { try process.run() } catch {
+            printError("cannot run sbatch: \(error)")
+            throw ExitCode(1)
+        }
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let id = text.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        guard process.terminationStatus == 0, !id.isEmpty else {
+            printError("sbatch failed: " + (message.isEmpty ? "exit \(process.terminationStatus)" : message.trimmingCharacters(in: .whitespacesAndNewlines)))
+            throw ExitCode(1)
+        }
+        return id
+    }
+}
