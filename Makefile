@@ -7,7 +7,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SPEC       ?= experiments/moons-sweep.json
 BIN        := .build/release/backprop
 
-.PHONY: deps build run test fuzz bench clean
+.PHONY: deps build run test test-slurm fuzz bench clean
 
 deps:
 	@missing=""; \
@@ -30,6 +30,11 @@ run: build
 test: deps
 	$(SWIFT) build -c release --build-tests
 	$(SWIFT) test -c release --skip-build
+
+# A real single-node Slurm (munge, slurmctld, slurmd on localhost, no systemd): a 4-shard
+# sweep submitted with `backprop slurm --submit` must merge into the local --jobs 2 results.
+test-slurm: build
+	bash scripts/test-slurm.sh
 
 # A long fuzzing session: mutated specs and data files, from a fresh seed (printed, so a
 # failure can be replayed with FUZZ_SEED=...). `make test` runs 500 cases of the same.
