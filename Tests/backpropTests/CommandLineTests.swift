@@ -172,3 +172,42 @@ struct CLI {
         #expect(out.stdout.contains("lr=0.8,units=32,seed=3"))
     }
 }
+
+@Suite struct ClusterCommandTests {
+    @Test func slurmWritesBothScriptsAndSaysHowToSubmit() throws {
+        let root = NSTemporaryDirectory() + "backprop-slurm-" + UUID().uuidString
+        let out = try CLI.run(["slurm", "experiments/moons-sweep.json", "--shards", "4", "--results", root])
+        #expect(out.status == 0, "\(out.stderr)")
+        let dir = root + "/moons-sweep/slurm"
+        #expect(out.stdout.hasPrefix("moons-sweep: 27 runs in 4 array tasks\n  \(dir)/moons-sweep.array.sbatch\n  \(dir)/moons-sweep.summary.sbatch\n"))
+        #expect(out.stdout.contains("submit with: jid=$(sbatch --parsable '\(dir)/moons-sweep.array.sbatch') && sbatch --dependency=afterany:$jid"))
+        let script = try String(contentsOfFile: dir + "/moons-sweep.array.sbatch", encoding: .utf8)
+        #expect(script.contains("#SBATCH --array=0-3\n") && script.contains("'\(CLI.packageRoot)/experiments/moons-sweep.json'"))
+        // bash accepts both scripts.
+        for name in ["array", "summary"] {
+            let check = Process()
+            check.executableURL = URL(fileURLWithPath: "/bin/bash")
+            check.arguments = ["-n", "\(dir)/moons-sweep.\(name).sbatch"]
+            try check.run()
+            check.waitUntilExit()
+            #expect(check.terminationStatus == 0)
+        }
+    }
+
+    @Test func aBadShardIsRejected() throws {
+        let out = try CLI.run(["run", "experiments/xor.json", "--shard", "4/4"])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("--shard must be i/n with 0 <= i < n, e.g. 0/4 (got \"4/4\")"))
+    }
+
+    @Test func summarizeSaysWhatIsMissing() throws {
+        let root = NSTemporaryDirectory() + "backprop-summarize-" + UUID().uuidString
+        let shard = try CLI.run(["run", "experiments/xor-sweep.json", "--set", "training.epochs=20", "--shard", "0/2", "--results", root],
+                                environment: ["BACKPROP_GNUPLOT": "/nonexistent"])
+        #expect(shard.status == 0, "\(shard.stderr)")
+        #expect(shard.stdout.contains("shard 0/2 done: 15 trained, 0 already complete, 0 missing; merge the shards with: backprop summarize \(root)/xor-sweep"))
+        let out = try CLI.run(["summarize", root + "/xor-sweep"], environment: ["BACKPROP_GNUPLOT": "/nonexistent"])
+        #expect(out.status == 0)
+        #expect(out.stdout == "summarized 15 complete runs; 15 still missing: \(root)/xor-sweep/summary.md\n")
+    }
+}
