@@ -253,14 +253,15 @@ public struct Sweep: Sendable {
         try ResultsDirectory.writeAtomically(ModelFile.json(network).serialized() + "\n", to: dir + "/model.json")
         let losses = result.rows.flatMap { [$0.record.trainLoss] + ($0.record.validationLoss.map { [$0] } ?? []) }
         let seeds = Set(plan.runs.map(\.seed)).count
-        let script = GnuplotScript.runLoss(title: "\(plan.name): \(result.run.id) (one of \(seeds) seed\(seeds == 1 ? "" : "s"))", loss: "loss (\(result.run.spec.loss.rawValue))",
+        let title = "\(plan.name): \(result.run.id) (one of \(seeds) seed\(seeds == 1 ? "" : "s"))"
+        let script = GnuplotScript.runLoss(title: title, loss: "loss (\(result.run.spec.loss.rawValue))",
                                            hasValidation: result.hasValidation, logScale: GnuplotScript.wantsLogScale(losses))
         try ResultsDirectory.writeAtomically(script, to: dir + "/loss.gp")
         var scripts = [("loss", script)]
         if result.rows.first?.record.diagnostics != nil {
             let hasValidation = result.hasValidation, hasAccuracy = result.hasAccuracy
             let first = 4 + (hasValidation ? 1 : 0) + (hasAccuracy ? (hasValidation ? 2 : 1) : 0)  // grad_norm_1, 1-based
-            let diagnostics = GnuplotScript.diagnostics(title: "\(plan.name): \(result.run.id)", layers: network.layers.count, firstColumn: first)
+            let diagnostics = GnuplotScript.diagnostics(title: title, layers: network.layers.count, firstColumn: first)
             try ResultsDirectory.writeAtomically(diagnostics, to: dir + "/diagnostics.gp")
             scripts.append(("diagnostics", diagnostics))
         }
