@@ -68,9 +68,21 @@ public struct Network<T: Scalar>: Equatable, Sendable {
     @_specialize(where T == Float)
     public func predict(_ x: Matrix<T>) -> Matrix<T> {
         precondition(x.columns == inputs, "predict: \(x.columns) input columns for a network of \(inputs) inputs")
-        let workspace = Workspace<T>(network: self, capacity: max(x.rows, 1))
-        forward(x.elements, rows: x.rows, workspace: workspace)
-        return workspace.outputMatrix(rows: x.rows)
+        // In chunks of at most 1024 rows, through one small workspace, however many rows come.
+        let workspace = Workspace<T>(network: self, capacity: max(min(x.rows, 1024), 1))
+        var out = Matrix<T>(rows: x.rows, columns: outputs)
+        x.elements.withUnsafeBufferPointer { xp in
+            out.elements.withUnsafeMutableBufferPointer { op in
+                var start = 0
+                while start < x.rows {
+                    let rows = min(workspace.capacity, x.rows - start)
+                    forward(xp.baseAddress! + start * inputs, rows: rows, workspace: workspace)
+                    (op.baseAddress! + start * outputs).update(from: workspace.a[layers.count - 1], count: rows * outputs)
+                    start += rows
+                }
+            }
+        }
+        return out
     }
 
     /// The same network in another precision.

@@ -149,7 +149,7 @@ public enum GnuplotScript {
             set ylabel \(quoted(yLabel))
             set size ratio -1
             set autoscale fix
-            set key below box opaque
+            set key outside right bottom box opaque
             \(palette)
 
             """ + outputs("boundary", svg: true, plot: plot)

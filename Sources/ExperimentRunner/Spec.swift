@@ -255,6 +255,10 @@ extension ModelSpec {
             }
             layers.append(LayerSpec(units: units, activation: activation))
         }
+        // A shared activation that no layer takes would make a sweep over it silently do nothing.
+        if let a = obj["activation"], try obj.required("layers").nonEmptyArray().allSatisfy({ (try? $0.object(allowed: ["units", "activation"]))?.has("activation") == true }) {
+            throw a.error("applies to no layer: every layer names its own activation (leave \"activation\" out of the layers it should set)")
+        }
         if let i = obj["init"] {
             let o = try i.object(allowed: ["scheme", "low", "high"])
             enum Scheme: String, CaseIterable { case uniform, xavier, he }

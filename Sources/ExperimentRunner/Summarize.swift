@@ -25,6 +25,8 @@ extension Sweep {
         let lock = try FileLock.acquire(directory.path + "/.summary.lock", wait: true)
         defer { _ = lock }
         let results = completeOnDisk().values.sorted { $0.run.index < $1.run.index }
+        // One BLAS thread, as in a sweep: the boundaries' small products only spin more threads.
+        BLAS.useSingleThread()
         var data: [Int: LoadedData]?
         do { data = try buildData() } catch { progress.warn("no decision boundaries: \(error)") }
         try writeSummaries(results, progress: progress, data: data)

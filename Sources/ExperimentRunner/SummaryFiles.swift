@@ -7,8 +7,10 @@ extension Sweep {
     /// boundary in the best run of each configuration for 2-D data, and index.html. A plot
     /// gnuplot cannot draw is a warning, through `progress`, never a lost result. Plots are
     /// rendered side by side, one per core.
+    /// - Parameter drawn: configurations whose decision boundary is already drawn (index ->
+    ///   run id), by `run` as each configuration finished.
     public func writeSummaries(_ results: [RunResult], progress: Progress, runWarnings: [RunResult] = [],
-                               data: [Int: LoadedData]? = nil) throws {
+                               data: [Int: LoadedData]? = nil, drawn: [Int: String] = [:]) throws {
         let dir = directory.path
         try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.axes), to: dir + "/summary.csv")
         try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan), to: dir + "/summary.md")
@@ -45,10 +47,12 @@ extension Sweep {
             plots.append((dir, "heatmap", heatmap.script(experiment: plan.name, seeds: seeds)))
         }
         var boundaries = [String: String]()  // configuration id -> its best run's id
-        if let data {
-            for (id, runDir, script) in try writeBoundaries(results, ranked: ranked, data: data) {
-                boundaries[id] = runDir
-                plots.append((directory.runPath(runDir), "boundary", script))
+        for row in ranked {
+            if let id = drawn[row.index] {
+                boundaries[row.configurationID] = id
+            } else if let data, let (id, script) = try boundary(of: results.filter { $0.run.configurationIndex == row.index }, data: data) {
+                boundaries[row.configurationID] = id
+                plots.append((directory.runPath(id), "boundary", script))
             }
         }
         for plot in plots { try ResultsDirectory.writeAtomically(plot.script, to: plot.directory + "/" + plot.name + ".gp") }
@@ -70,31 +74,38 @@ extension Sweep {
         try ResultsDirectory.writeAtomically(page.html, to: dir + "/index.html")
     }
 
-    /// For 2-D classification data, each configuration's best completed run gets
-    /// boundary.csv and points.csv. Returns (configuration id, run id, script).
-    func writeBoundaries(_ results: [RunResult], ranked: [Summary.ConfigurationRow], data: [Int: LoadedData]) throws -> [(String, String, String)] {
-        var out = [(String, String, String)]()
+    /// For 2-D classification data, a configuration's best completed run gets boundary.csv
+    /// and points.csv. Returns the run's id and the script (not yet written), or nil.
+    func boundary(of runs: [RunResult], data: [Int: LoadedData]) throws -> (String, String)? {
         let seeds = Set(plan.runs.map(\.seed)).count
-        for row in ranked {
-            let runs = results.filter { $0.run.configurationIndex == row.index && $0.status == .completed && $0.finalRankingLoss != nil }
-            guard let best = runs.min(by: { $0.finalRankingLoss! < $1.finalRankingLoss! }), let d = data[best.run.index],
-                  d.features == 2 else { continue }
-            let training = d.trainingAsDouble
-            guard let classes = training.classNames?.count, training.labels != nil else { continue }
-            let runDir = directory.runPath(best.run.id)
-            guard let text = try? String(contentsOfFile: runDir + "/model.json", encoding: .utf8),
-                  let json = try? JSONParser.parse(Array(text.utf8)),
-                  let network = ModelFile.network(json, inputs: 2),
-                  let csvs = DecisionBoundary.csvs(network: network, points: training) else { continue }
-            try ResultsDirectory.writeAtomically(csvs.boundary, to: runDir + "/boundary.csv")
-            try ResultsDirectory.writeAtomically(csvs.points, to: runDir + "/points.csv")
-            let normalized = best.run.spec.dataset.normalize != .none
-            let script = GnuplotScript.boundary(
-                title: "\(plan.name): \(best.run.id)\nthe best of its configuration's \(runs.count) of \(seeds) seed\(seeds == 1 ? "" : "s"); training points on top",
-                classes: max(classes, 2), xLabel: "x1" + (normalized ? " (normalised)" : ""), yLabel: "x2" + (normalized ? " (normalised)" : ""))
-            out.append((row.configurationID, best.run.id, script))
-        }
-        return out
+        let completed = runs.filter { $0.status == .completed && $0.finalRankingLoss != nil }
+        guard let best = completed.min(by: { $0.finalRankingLoss! < $1.finalRankingLoss! }), let d = data[best.run.index],
+              d.features == 2 else { return nil }
+        let training = d.trainingAsDouble
+        guard let classes = training.classNames?.count, training.labels != nil else { return nil }
+        let runDir = directory.runPath(best.run.id)
+        guard let text = try? String(contentsOfFile: runDir + "/model.json", encoding: .utf8),
+              let json = try? JSONParser.parse(Array(text.utf8)),
+              let network = ModelFile.network(json, inputs: 2),
+              let csvs = DecisionBoundary.csvs(network: network, points: training) else { return nil }
+        try ResultsDirectory.writeAtomically(csvs.boundary, to: runDir + "/boundary.csv")
+        try ResultsDirectory.writeAtomically(csvs.points, to: runDir + "/points.csv")
+        let normalized = best.run.spec.dataset.normalize != .none
+        let script = GnuplotScript.boundary(
+            title: "\(plan.name): \(best.run.id)\nthe best of its configuration's \(completed.count) of \(seeds) seed\(seeds == 1 ? "" : "s"); training points on top",
+            classes: max(classes, 2), xLabel: "x1" + (normalized ? " (normalised)" : ""), yLabel: "x2" + (normalized ? " (normalised)" : ""))
+        return (best.run.id, script)
+    }
+
+    /// Draws a configuration's decision boundary now (script and picture); returns its run id.
+    /// `run` calls it as soon as a configuration's last run finishes, so that the drawing
+    /// overlaps the training of the others instead of waiting for the end.
+    func drawBoundary(of runs: [RunResult], data: [Int: LoadedData]) -> String? {
+        guard let (id, script) = try? boundary(of: runs, data: data) else { return nil }
+        let dir = directory.runPath(id)
+        guard (try? ResultsDirectory.writeAtomically(script, to: dir + "/boundary.gp")) != nil else { return nil }
+        if let gnuplot { guard (try? gnuplot.render(script: script, in: dir)) != nil else { return nil } }
+        return id
     }
 }
 

@@ -115,24 +115,50 @@ public struct Sweep: Sendable {
         }
         let runs = assignedRuns.filter { existing[$0.index] == nil }
         var trained = [RunResult](), busy = 0
-        try await withThrowingTaskGroup(of: RunResult.self) { group in
-            var next = 0
+        // A configuration's decision boundary is drawn as soon as its last run here is done,
+        // as a job like a run: `jobs` bounds everything CPU-bound, so --jobs 1 uses one core.
+        var remaining = [Int: Int]()
+        for run in runs { remaining[run.configurationIndex, default: 0] += 1 }
+        var drawn = [Int: String]()
+        enum Work: Sendable { case run(PlannedRun), boundary(Int, [RunResult]) }
+        enum Done: Sendable { case run(RunResult), boundary(Int, String?) }
+        try await withThrowingTaskGroup(of: Done.self) { group in
+            var queue = runs.map(Work.run)[...], running = 0
             func launch() {
-                let run = runs[next], d = data[run.index]!
-                next += 1
-                group.addTask { await onDedicatedThread { self.executeLocked(run, data: d) } }
-            }
-            while next < min(jobs, runs.count) { launch() }
-            while let result = try await group.next() {
-                switch result.status {
-                case .busy: busy += 1
-                case .interrupted: break
-                default:
-                    trained.append(result)
-                    progress.finished(result)
-                    if result.status == .failed && failFast { cancellation.cancel() }
+                let work = queue.removeFirst()
+                running += 1
+                switch work {
+                case let .run(run):
+                    let d = data[run.index]!
+                    group.addTask { .run(await onDedicatedThread { self.executeLocked(run, data: d) }) }
+                case let .boundary(configuration, results):
+                    group.addTask { .boundary(configuration, await onDedicatedThread { self.drawBoundary(of: results, data: data) }) }
                 }
-                if next < runs.count && !cancellation.isCancelled { launch() }
+            }
+            while running < jobs, !queue.isEmpty { launch() }
+            while let done = try await group.next() {
+                running -= 1
+                switch done {
+                case let .boundary(configuration, id):
+                    if let id { drawn[configuration] = id }
+                case let .run(result):
+                    switch result.status {
+                    case .busy: busy += 1
+                    case .interrupted: break
+                    default:
+                        trained.append(result)
+                        progress.finished(result)
+                        if result.status == .failed && failFast { cancellation.cancel() }
+                        let c = result.run.configurationIndex
+                        remaining[c]! -= 1
+                        if remaining[c] == 0 && shard == nil && !cancellation.isCancelled {
+                            let mine = (Array(existing.values) + trained).filter { $0.run.configurationIndex == c }
+                            queue.insert(.boundary(c, mine), at: queue.startIndex)
+                        }
+                    }
+                }
+                if cancellation.isCancelled { queue.removeAll { if case .run = $0 { return true } else { return false } } }
+                while running < jobs, !queue.isEmpty { launch() }
             }
         }
         let results: [RunResult]
@@ -149,7 +175,7 @@ public struct Sweep: Sendable {
             var byIndex = completeOnDisk()
             for r in trained where r.status == .failed { byIndex[r.run.index] = r }
             results = byIndex.values.sorted { $0.run.index < $1.run.index }
-            try writeSummaries(results, progress: progress, runWarnings: trained, data: data)
+            try writeSummaries(results, progress: progress, runWarnings: trained, data: data, drawn: drawn)
             _ = lock
         }
         return Report(results: results, trained: trained.sorted { $0.run.index < $1.run.index }, skipped: existing.count, busy: busy,
