@@ -98,8 +98,8 @@ extension Sweep {
     }
 
     /// Draws a configuration's decision boundary now (script and picture); returns its run id.
-    /// `run` calls it as soon as a configuration's last run finishes, so that the drawing
-    /// overlaps the training of the others instead of waiting for the end.
+    /// `run` queues it once a configuration's last run finishes, so that the drawing overlaps
+    /// the training of the last runs instead of waiting for the end.
     func drawBoundary(of runs: [RunResult], data: [Int: LoadedData]) -> String? {
         guard let (id, script) = try? boundary(of: runs, data: data) else { return nil }
         let dir = directory.runPath(id)

@@ -115,8 +115,10 @@ public struct Sweep: Sendable {
         }
         let runs = assignedRuns.filter { existing[$0.index] == nil }
         var trained = [RunResult](), busy = 0
-        // A configuration's decision boundary is drawn as soon as its last run here is done,
-        // as a job like a run: `jobs` bounds everything CPU-bound, so --jobs 1 uses one core.
+        // A configuration's decision boundary is drawn once its last run here is done, as a
+        // job like a run (`jobs` bounds everything CPU-bound, so --jobs 1 uses one core), queued
+        // after the runs still waiting: runs go first, and drawing fills the cores that the
+        // last runs leave idle, instead of delaying runs and leaving a core idle at the end.
         var remaining = [Int: Int]()
         for run in runs { remaining[run.configurationIndex, default: 0] += 1 }
         var drawn = [Int: String]()
@@ -153,7 +155,7 @@ public struct Sweep: Sendable {
                         remaining[c]! -= 1
                         if remaining[c] == 0 && shard == nil && !cancellation.isCancelled {
                             let mine = (Array(existing.values) + trained).filter { $0.run.configurationIndex == c }
-                            queue.insert(.boundary(c, mine), at: queue.startIndex)
+                            queue.append(.boundary(c, mine))
                         }
                     }
                 }
