@@ -85,6 +85,14 @@ public struct Network<T: Scalar>: Equatable, Sendable {
         return out
     }
 
+    /// Whether every parameter is finite (no NaN, no infinity): checked after every epoch.
+    public var parametersAreFinite: Bool {
+        parameters.withUnsafeBufferPointer { p in
+            for v in p where !v.isFinite { return false }
+            return true
+        }
+    }
+
     /// The same network in another precision.
     public func converted<U: Scalar>(to: U.Type = U.self) -> Network<U> {
         Network<U>(inputs: inputs, architecture: architecture, parameters: parameters.map { U($0) })

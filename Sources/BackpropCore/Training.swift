@@ -33,11 +33,9 @@ public struct EpochRecord: Equatable, Sendable {
     public var validationAccuracy: Double?
     /// The learning rate the epoch's updates used (for epoch 0, the first one's).
     public var learningRate: Double
-    public var diagnostics: Diagnostics?
 
     public init(epoch: Int, trainLoss: Double, validationLoss: Double?, trainAccuracy: Double?, validationAccuracy: Double?,
-                learningRate: Double, diagnostics: Diagnostics? = nil) {
-        self.diagnostics = diagnostics
+                learningRate: Double) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.validationLoss = validationLoss
@@ -59,8 +57,11 @@ public enum TrainingOutcome: Equatable, Sendable {
 
 public struct TrainingResult<T: Scalar>: Sendable {
     public var network: Network<T>
+    /// One per epoch, epoch 0 first. A plain value (no references), cheap to record every epoch.
     public var records: [EpochRecord]
     public var outcome: TrainingOutcome
+    /// With diagnostics on, one per record.
+    public var diagnostics: [Diagnostics]? = nil
 }
 
 /// The training loop: forward, loss, backward, update, for every batch of every epoch.
@@ -110,17 +111,21 @@ public struct Trainer<T: Scalar> {
         records.reserveCapacity(epochs + 1)
         var stopping = configuration.earlyStopping.map { EarlyStopping.Tracker<T>(rule: $0) }
         let tracker = configuration.diagnostics ? DiagnosticsTracker<T>(network: initial) : nil
+        var diagnostics = [Diagnostics]()
         let inputs = network.inputs, outputs = network.outputs, count = network.parameters.count
+        let labels = data.labels
 
         /// Appends the record; returns the outcome when training ends here.
         func finish(epoch: Int, train: Evaluation, learningRate: Double) -> TrainingOutcome? {
             let val = validation.map { network.evaluate($0, loss: loss, workspace: evaluation) }
             let r = EpochRecord(epoch: epoch, trainLoss: train.loss, validationLoss: val?.loss,
-                                trainAccuracy: train.accuracy, validationAccuracy: val?.accuracy, learningRate: learningRate,
-                                diagnostics: tracker?.record(network, trained: epoch > 0))
-            tracker?.startEpoch()
+                                trainAccuracy: train.accuracy, validationAccuracy: val?.accuracy, learningRate: learningRate)
+            if let tracker {
+                diagnostics.append(tracker.record(network, trained: epoch > 0))
+                tracker.startEpoch()
+            }
             records.append(r)
-            if !r.trainLoss.isFinite || !(r.validationLoss?.isFinite ?? true) || !network.parameters.allSatisfy(\.isFinite) {
+            if !r.trainLoss.isFinite || !(r.validationLoss?.isFinite ?? true) || !network.parametersAreFinite {
                 return .diverged(epoch: epoch)
             }
             if let onEpoch, !onEpoch(r) { return .stopped(epoch: epoch) }
@@ -139,7 +144,7 @@ public struct Trainer<T: Scalar> {
                 let firstRate = configuration.optimizer.learningRate(epoch: 1, of: epochs)
                 if fullBatch {
                     network.forward(x0, rows: n, workspace: workspace)
-                    tally.add(network, workspace, target: t0, rows: n) { data.labels?[$0] }
+                    tally.add(network, workspace, target: t0, rows: n) { labels?[$0] }
                 } else {
                     tally.add(network.evaluate(data, loss: loss, workspace: evaluation))
                 }
@@ -164,7 +169,7 @@ public struct Trainer<T: Scalar> {
                         update(x0, t0, rows: n)
                         network.forward(x0, rows: n, workspace: workspace)
                         tracker?.observeForward(workspace, rows: n)
-                        tally.add(network, workspace, target: t0, rows: n) { data.labels?[$0] }
+                        tally.add(network, workspace, target: t0, rows: n) { labels?[$0] }
                     } else {
                         rng.shuffle(&order)
                         var start = 0
@@ -178,7 +183,7 @@ public struct Trainer<T: Scalar> {
                             let x = UnsafePointer(workspace.batchInputs), t = UnsafePointer(workspace.batchTargets)
                             network.forward(x, rows: rows, workspace: workspace)
                             tracker?.observeForward(workspace, rows: rows)
-                            tally.add(network, workspace, target: t, rows: rows) { [start] r in data.labels?[order[start + r]] }
+                            tally.add(network, workspace, target: t, rows: rows) { [start] r in labels?[order[start + r]] }
                             update(x, t, rows: rows)
                             start += rows
                         }
@@ -190,7 +195,7 @@ public struct Trainer<T: Scalar> {
                 }
             }
         }
-        return TrainingResult(network: network, records: records, outcome: outcome)
+        return TrainingResult(network: network, records: records, outcome: outcome, diagnostics: tracker == nil ? nil : diagnostics)
     }
 }
 

@@ -25,7 +25,7 @@ public enum MetricsLog {
     public static func csv(_ rows: [MetricsRow], activations: [Activation] = []) -> String {
         let validation = rows.first?.record.validationLoss != nil
         let accuracy = rows.first?.record.trainAccuracy != nil
-        let diagnostics = rows.first?.record.diagnostics != nil
+        let diagnostics = rows.first?.diagnostics != nil
         var out = CSV.line(header(validation: validation, accuracy: accuracy, activations: diagnostics ? activations : nil))
         for row in rows {
             let r = row.record
@@ -34,7 +34,7 @@ public enum MetricsLog {
             if accuracy { fields.append(CSV.number(r.trainAccuracy)); if validation { fields.append(CSV.number(r.validationAccuracy)) } }
             fields.append(CSV.number(r.learningRate))
             if diagnostics {
-                let d = r.diagnostics
+                let d = row.diagnostics
                 fields += activations.indices.map { CSV.number(d?.gradientNorms?[$0]) }
                 fields += activations.indices.map { CSV.number(d?.weightNorms[$0]) }
                 fields += activations.indices.filter { activations[$0] == .relu }.map { CSV.number(d?.deadFractions?[$0] ?? nil) }

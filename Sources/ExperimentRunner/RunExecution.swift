@@ -72,7 +72,9 @@ extension Sweep {
             return !cancellation.isCancelled
         }
         if case .stopped = outcome.outcome { return nil }
-        let rows = zip(outcome.records, seconds).map { MetricsRow(record: $0, seconds: $1) }
+        let rows = zip(outcome.records, seconds).enumerated().map { i, row in
+            MetricsRow(record: row.0, seconds: row.1, diagnostics: outcome.diagnostics?[i])
+        }
         var result = RunResult(run: run, status: .completed, message: nil, rows: rows, seconds: 0)
         switch outcome.outcome {
         case let .diverged(epoch):
@@ -105,7 +107,7 @@ extension Sweep {
                                            hasValidation: result.hasValidation, logScale: GnuplotScript.wantsLogScale(losses))
         try ResultsDirectory.writeAtomically(script, to: dir + "/loss.gp")
         var scripts = [("loss", script)]
-        if result.rows.first?.record.diagnostics != nil {
+        if result.rows.first?.diagnostics != nil {
             let hasValidation = result.hasValidation, hasAccuracy = result.hasAccuracy
             let first = 4 + (hasValidation ? 1 : 0) + (hasAccuracy ? (hasValidation ? 2 : 1) : 0)  // grad_norm_1, 1-based
             let diagnostics = GnuplotScript.diagnostics(title: title, layers: network.layers.count, firstColumn: first)

@@ -17,6 +17,8 @@ public enum RunStatus: String, Sendable, Codable {
 public struct MetricsRow: Sendable, Equatable {
     public var record: EpochRecord
     public var seconds: Double
+    /// With diagnostics on (written to metrics.csv, not read back).
+    public var diagnostics: Diagnostics? = nil
 }
 
 /// What a finished run reports to summaries and plots.

@@ -15,14 +15,14 @@ import TestSupport
             epochs: 1, loss: .mse, optimizer: OptimizerConfiguration(learningRate: 0.1), seed: 0, diagnostics: true))
             .train(Self.network, on: Self.data)
         // Epoch 0 takes no step: weight norms only.
-        let d0 = result.records[0].diagnostics!
+        let d0 = result.diagnostics![0]
         #expect(d0.gradientNorms == nil && d0.deadFractions == nil)
         expectClose(d0.weightNorms, [(0.25 + 1 + 0.0625 + 1).squareRoot(), (2.25 + 0.49).squareRoot()], tolerance: 1e-15)
         // Epoch 1, one batch: the gradient norm is that batch's gradient's, layer by layer
         // (the trace computes the same step).
         let trace = Self.network.traceStep(inputs: Self.data.inputs, targets: Self.data.targets, loss: .mse,
                                            optimizer: OptimizerConfiguration(learningRate: 0.1))
-        let d1 = result.records[1].diagnostics!
+        let d1 = result.diagnostics![1]
         for l in 0..<2 {
             let g = trace.backward[l].dW.elements + trace.backward[l].db
             expectClose(d1.gradientNorms![l], g.reduce(0) { $0 + $1 * $1 }.squareRoot(), tolerance: 1e-14)
@@ -47,12 +47,12 @@ import TestSupport
                                            loss: .mse, optimizer: OptimizerConfiguration(learningRate: 0))
             for l in 0..<2 { squares[l] += (t.backward[l].dW.elements + t.backward[l].db).reduce(0) { $0 + $1 * $1 } }
         }
-        expectClose(result.records[1].diagnostics!.gradientNorms!, squares.map { ($0 / 3).squareRoot() }, tolerance: 1e-14)
+        expectClose(result.diagnostics![1].gradientNorms!, squares.map { ($0 / 3).squareRoot() }, tolerance: 1e-14)
     }
 
     @Test func offByDefault() {
         let result = Trainer<Double>(configuration: TrainingConfiguration(
             epochs: 1, loss: .mse, optimizer: OptimizerConfiguration(learningRate: 0.1), seed: 0)).train(Self.network, on: Self.data)
-        #expect(result.records.allSatisfy { $0.diagnostics == nil })
+        #expect(result.diagnostics == nil)
     }
 }
