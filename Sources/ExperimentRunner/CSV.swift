@@ -1,3 +1,4 @@
+import BackpropCore
 import Foundation
 
 /// RFC 4180 CSV: comma-separated, CRLF-free (LF line ends, which every reader accepts),
@@ -20,25 +21,9 @@ public enum CSV {
         return "\(value)"
     }
 
-    /// Parses CSV text into rows of fields (for reading logs back and for tests).
+    /// Parses CSV text into rows of fields (for reading logs back and for tests), with the
+    /// same reader datasets use; empty when the text is not well-formed CSV.
     public static func parse(_ text: String) -> [[String]] {
-        var rows = [[String]](), row = [String](), field = "", inQuotes = false
-        var chars = text.makeIterator()
-        var pending: Character? = nil
-        while let c = pending ?? chars.next() {
-            pending = nil
-            if inQuotes {
-                if c == "\"" {
-                    if let n = chars.next() {
-                        if n == "\"" { field.append("\"") } else { inQuotes = false; pending = n }
-                    } else { inQuotes = false }
-                } else { field.append(c) }
-            } else if c == "\"" { inQuotes = true
-            } else if c == "," { row.append(field); field = ""
-            } else if c == "\n" || c == "\r\n" { row.append(field); rows.append(row); row = []; field = ""
-            } else if c != "\r" { field.append(c) }
-        }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
-        return rows
+        ((try? CSVReader.records(Array(text.utf8), file: "")) ?? []).map { $0.map(\.text) }
     }
 }

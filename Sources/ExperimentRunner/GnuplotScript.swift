@@ -85,13 +85,6 @@ public enum GnuplotScript {
             + preamble + outputs(what, svg: true, plot: "plot " + parts.joined(separator: ", \\\n     "))
     }
 
-    /// The sweep's loss plot (see `sweepCurves`).
-    public static func sweepLoss(title: String, loss: String, curves: [(label: String, column: Int)], hasValidation: Bool,
-                                 logScale: Bool, omitted: Int) -> String {
-        sweepCurves(.loss(name: loss.replacingOccurrences(of: "loss (", with: "").replacingOccurrences(of: ")", with: "")),
-                    title: title, curves: curves, hasValidation: hasValidation, logScale: logScale, omitted: omitted)
-    }
-
     /// A heatmap of one value per configuration over two grid axes, from heatmap.csv
     /// (x index, y index, value, label): the mean value written in each cell; a diverged
     /// cell has no value, and says so.

@@ -12,28 +12,25 @@ enum RunState {
 }
 
 extension Sweep {
-    /// The run's config.json text. A relative CSV path is rewritten relative to the run's own
-    /// folder, so that `backprop run runs/<id>/config.json` and `backprop verify` find the
-    /// data from there, wherever the results folder is.
+    /// The run's config.json text, its CSV path relative to the run's own folder, so that
+    /// `backprop run runs/<id>/config.json` and `backprop verify` find the data from there.
     func configText(_ run: PlannedRun) -> String {
-        var config = run.config
-        if case let .csv(path, _, _) = run.spec.dataset.source, case .string(let given)? = config["dataset"]?["csv"], !given.hasPrefix("/") {
-            let relative = relativePath(from: absolute(directory.runPath(run.id)), to: absolute(path))
-            config = (try? config.setting([.key("dataset"), .key("csv")], to: .string(relative))) ?? config
-        }
-        return config.serialized() + "\n"
+        relocatingCSV(run.config, to: directory.runPath(run.id)).serialized() + "\n"
     }
 
-    /// spec.json: the spec as given (after --set), with a relative CSV path rewritten
-    /// relative to the results folder, so that `summarize` can load it from there.
+    /// spec.json: the spec as given (after --set), its CSV path relative to the results
+    /// folder, so that `summarize` can load it from there.
     var specText: String {
-        var spec = plan.specJSON
-        if case .string(let given)? = spec["dataset"]?["csv"], !given.hasPrefix("/") {
-            let resolved = URL(fileURLWithPath: plan.file).deletingLastPathComponent().appendingPathComponent(given).path
-            let relative = relativePath(from: absolute(directory.path), to: absolute(resolved))
-            spec = (try? spec.setting([.key("dataset"), .key("csv")], to: .string(relative))) ?? spec
-        }
-        return spec.serialized() + "\n"
+        relocatingCSV(plan.specJSON, to: directory.path).serialized() + "\n"
+    }
+
+    /// `json` with a relative `dataset.csv` (relative to the spec file, as `DatasetSpec`
+    /// reads it) rewritten relative to `folder`, wherever the results folder is.
+    func relocatingCSV(_ json: JSONValue, to folder: String) -> JSONValue {
+        guard case .string(let given)? = json["dataset"]?["csv"], !given.hasPrefix("/") else { return json }
+        let resolved = URL(fileURLWithPath: plan.file).deletingLastPathComponent().appendingPathComponent(given).path
+        let relative = relativePath(from: absolute(folder), to: absolute(resolved))
+        return (try? json.setting([.key("dataset"), .key("csv")], to: .string(relative))) ?? json
     }
 
     func state(of run: PlannedRun) -> RunState {

@@ -15,8 +15,8 @@ import Testing
     }
 
     @Test func sweepPlotHasBandsLegendAndBothFormats() {
-        let s = GnuplotScript.sweepLoss(title: "sweep", loss: "loss (sse)", curves: [("lr=0.1", 2), ("lr=0.2", 6)],
-                                        hasValidation: true, logScale: true, omitted: 3)
+        let s = GnuplotScript.sweepCurves(.loss(name: "sse"), title: "sweep", curves: [("lr=0.1", 2), ("lr=0.2", 6)],
+                                          hasValidation: true, logScale: true, omitted: 3)
         #expect(s.contains("using 1:(($2-$3) > 0 ? $2-$3 : $2):($2+$3) with filledcurves lc rgb \"#0072B2\" notitle"))
         #expect(s.contains("using 1:2 with lines lw 2 lc rgb \"#0072B2\" title \"lr=0.1\""))
         #expect(s.contains("using 1:8 with lines lw 2 dt 2 lc rgb \"#E69F00\" notitle"))
