@@ -2,12 +2,19 @@ import RealModule
 
 /// Adam (Kingma & Ba 2015, Algorithm 1), with step t counted from 1:
 ///
-///     m <- β1 m + (1 - β1) g            m̂ = m / (1 - β1^t)
+///     m <- m + (1 - β1)(g - m)          m̂ = m / (1 - β1^t)
 ///     v <- β2 v + (1 - β2) g²           v̂ = v / (1 - β2^t)
 ///     w <- w - lr · m̂ / (√v̂ + ε)
 ///
 /// m and v start at zero. This is PyTorch's `torch.optim.Adam` exactly; scikit-learn folds
 /// the corrections into the step size instead, which moves ε by a factor √(1 - β2^t).
+///
+/// The operations are PyTorch's, in its order (`_single_tensor_adam`): m moves towards g by
+/// `lerp` (m + w (g - m) with w = 1 - β1; for w >= 0.5, g - (g - m)(1 - w)), v by
+/// v·β2 + ((1 - β2)·g)·g, and w by (-step · m) / (√v / √(1 - β2^t) + ε). Every constant is
+/// derived in double precision and rounded once to T: β2, 1 - β (not 1 - Float(β), which
+/// is 1.3e-5 off for β2 = 0.999) and lr / (1 - β1^t). So float32 follows PyTorch's float32
+/// as float64 follows its float64.
 public final class Adam<T: Scalar>: Optimizer {
     public let beta1: Double
     public let beta2: Double
@@ -25,13 +32,14 @@ public final class Adam<T: Scalar>: Optimizer {
         v = StateBuffer(count: parameterCount)
     }
 
-    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: T) {
+    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: Double) {
         t += 1
         // The bias corrections in double precision, whatever T is.
         let correction1 = 1 - Double.pow(beta1, t), correction2 = 1 - Double.pow(beta2, t)
-        let stepSize = learningRate / T(correction1)
+        let step = T(-(learningRate / correction1))
         let rootCorrection2 = T(correction2.squareRoot())
-        let b1 = T(beta1), b2 = T(beta2), eps = epsilon, m = m.pointer, v = v.pointer
+        let w = T(1 - beta1), oneMinusW = 1 - w, towardsG = w < T(0.5)
+        let b2 = T(beta2), c2 = T(1 - beta2), eps = epsilon, m = m.pointer, v = v.pointer
         // Eight parameters at a time in SIMD registers (the compiler cannot vectorise the
         // plain loop: the four pointers might overlap). The same operations in the same
         // order as the scalar tail, so the results are bit for bit those of a plain loop.
@@ -40,10 +48,11 @@ public final class Adam<T: Scalar>: Optimizer {
         var i = 0
         while i + width <= count {
             let g = UnsafeRawPointer(gradients + i).loadUnaligned(as: Lanes.self)
-            let mi = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: Lanes.self) + (1 - b1) * g
-            let vi = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self) + (1 - b2) * g * g
+            let m0 = UnsafeRawPointer(m + i).loadUnaligned(as: Lanes.self)
+            let mi = towardsG ? m0 + w * (g - m0) : g - (g - m0) * oneMinusW
+            let vi = UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self) * b2 + c2 * g * g
             let p = UnsafeRawPointer(parameters + i).loadUnaligned(as: Lanes.self)
-                - stepSize * mi / (vi.squareRoot() / rootCorrection2 + eps)
+                + step * mi / (vi.squareRoot() / rootCorrection2 + eps)
             UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: Lanes.self)
             UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
             UnsafeMutableRawPointer(parameters + i).storeBytes(of: p, as: Lanes.self)
@@ -51,9 +60,9 @@ public final class Adam<T: Scalar>: Optimizer {
         }
         while i < count {
             let g = gradients[i]
-            m[i] = b1 * m[i] + (1 - b1) * g
-            v[i] = b2 * v[i] + (1 - b2) * g * g
-            parameters[i] -= stepSize * m[i] / (v[i].squareRoot() / rootCorrection2 + eps)
+            m[i] = towardsG ? m[i] + w * (g - m[i]) : g - (g - m[i]) * oneMinusW
+            v[i] = v[i] * b2 + c2 * g * g
+            parameters[i] += step * m[i] / (v[i].squareRoot() / rootCorrection2 + eps)
             i += 1
         }
     }

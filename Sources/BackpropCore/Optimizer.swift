@@ -5,8 +5,9 @@
 /// buffers allocated once, at creation, so that a step allocates and copies nothing.
 public protocol Optimizer<T>: AnyObject {
     associatedtype T: Scalar
-    /// parameters, gradients: (count) -> parameters updated in place
-    func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: T)
+    /// parameters, gradients: (count) -> parameters updated in place. The learning rate is
+    /// given in double precision: each rule rounds what it derives from it once, to T.
+    func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: Double)
 }
 
 /// One of the optimizers, as a closed set: the training loop calls `step` through a switch
@@ -17,11 +18,22 @@ public enum AnyOptimizer<T: Scalar> {
     case adam(Adam<T>)
 
     @inline(__always)
-    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: T) {
+    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: Double) {
         switch self {
         case let .sgd(o): o.step(parameters: parameters, gradients: gradients, count: count, learningRate: learningRate)
         case let .momentum(o): o.step(parameters: parameters, gradients: gradients, count: count, learningRate: learningRate)
         case let .adam(o): o.step(parameters: parameters, gradients: gradients, count: count, learningRate: learningRate)
+        }
+    }
+
+    /// The optimizer's state as `trace` shows it: each buffer by its name in the update rule
+    /// (v for momentum; m and v for Adam), in the parameter layout, and Adam's step count.
+    public func state(count: Int) -> (buffers: [(name: String, values: [T])], steps: Int?) {
+        func copy(_ b: StateBuffer<T>) -> [T] { Array(UnsafeBufferPointer(start: b.pointer, count: count)) }
+        switch self {
+        case .sgd: return ([], nil)
+        case let .momentum(o): return ([("v", copy(o.velocity))], nil)
+        case let .adam(o): return ([("m", copy(o.m)), ("v", copy(o.v))], o.t)
         }
     }
 }

@@ -2,7 +2,8 @@
 public final class SGD<T: Scalar>: Optimizer {
     public init() {}
 
-    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: T) {
+    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: Double) {
+        let learningRate = T(learningRate)
         for i in 0..<count { parameters[i] -= learningRate * gradients[i] }
     }
 }
@@ -26,8 +27,8 @@ public final class SGDMomentum<T: Scalar>: Optimizer {
         velocity = StateBuffer(count: parameterCount)
     }
 
-    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: T) {
-        let mu = momentum, v = velocity.pointer
+    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: Double) {
+        let learningRate = T(learningRate), mu = momentum, v = velocity.pointer
         if nesterov {
             for i in 0..<count {
                 v[i] = mu * v[i] + gradients[i]

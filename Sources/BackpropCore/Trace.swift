@@ -4,47 +4,76 @@ public struct StepTrace<T: Scalar>: Sendable {
     public struct Forward: Sendable { public var z: Matrix<T>; public var a: Matrix<T> }
     /// delta = dL/dz (batch, units), dW = dL/dW (inputs, units), db = dL/db (units).
     public struct Backward: Sendable { public var delta: Matrix<T>; public var dW: Matrix<T>; public var db: [T] }
-    /// The parameters after the update: weights (inputs, units), biases (units).
+    /// Weights (inputs, units) and biases (units) of one layer: parameters, or a buffer of
+    /// optimizer state in their layout.
     public struct Parameters: Sendable { public var weights: Matrix<T>; public var biases: [T] }
+    /// One buffer of the optimizer's state after the step ("v" for momentum; "m", "v" for Adam).
+    public struct State: Sendable { public var name: String; public var layers: [Parameters] }
 
     public var forward: [Forward]
+    /// The data loss of the forward pass (without the weight-decay penalty, as logged).
     public var loss: T
+    /// dW includes the weight-decay term λ/n·W: it is the gradient the optimizer received.
     public var backward: [Backward]
     public var updated: [Parameters]
+    /// The learning rate of the step (epoch 1's, from the schedule).
+    public var learningRate: Double
+    public var weightDecay: Double
+    public var rows: Int
+    public var state: [State]
+    /// Adam's step count t after the step (1); nil for SGD.
+    public var adamSteps: Int?
 }
 
-extension Network {
-    /// One training step on one batch, keeping every intermediate.
-    /// inputs: (batch, inputs), targets: (batch, outputs)
+extension Trainer {
+    /// The first update of a run on one batch (inputs: (batch, inputs), targets: (batch,
+    /// outputs)), keeping every intermediate. It is `train`'s own step: on the whole
+    /// training set in order, its updated parameters are those of a one-epoch full-batch run,
+    /// bit for bit.
     @_specialize(where T == Double)
     @_specialize(where T == Float)
-    public func traceStep(inputs: Matrix<T>, targets: Matrix<T>, loss: Loss, optimizer configuration: OptimizerConfiguration) -> StepTrace<T> {
-        precondition(inputs.rows == targets.rows && inputs.columns == self.inputs && targets.columns == outputs)
-        let rows = inputs.rows
-        let workspace = Workspace<T>(network: self, capacity: rows)
+    public func traceFirstStep(_ network: Network<T>, inputs: Matrix<T>, targets: Matrix<T>) -> StepTrace<T> {
+        precondition(inputs.rows == targets.rows && inputs.columns == network.inputs && targets.columns == network.outputs)
+        let rows = inputs.rows, loss = configuration.loss
+        let workspace = Workspace<T>(network: network, capacity: rows)
+        let optimizer = configuration.optimizer.make(parameterCount: network.parameters.count, scalar: T.self)
+        let learningRate = configuration.optimizer.learningRate(epoch: 1, of: configuration.epochs)
+        var next = network
         var lossValue: T = 0
         inputs.elements.withUnsafeBufferPointer { x in
             targets.elements.withUnsafeBufferPointer { t in
-                forward(x.baseAddress!, rows: rows, workspace: workspace)
-                lossValue = self.loss(loss, target: t.baseAddress!, rows: rows, workspace: workspace)
-                backward(x.baseAddress!, target: t.baseAddress!, rows: rows, loss: loss, workspace: workspace)
+                network.forward(x.baseAddress!, rows: rows, workspace: workspace)
+                lossValue = network.loss(loss, target: t.baseAddress!, rows: rows, workspace: workspace)
+                next.trainingStep(x.baseAddress!, target: t.baseAddress!, rows: rows, loss: loss,
+                                  weightDecay: T(configuration.optimizer.weightDecay), optimizer: optimizer,
+                                  learningRate: learningRate, workspace: workspace)
             }
         }
-        let gradients = Network(inputs: self.inputs, architecture: architecture, parameters: workspace.gradientArray)
-        var next = self
-        var optimizer = configuration.make(parameterCount: parameters.count, scalar: T.self)
-        next.parameters.withUnsafeMutableBufferPointer { p in
-            optimizer.step(parameters: p.baseAddress!, gradients: workspace.gradients, count: p.count,
-                           learningRate: T(configuration.learningRate))
+        func layers(_ flat: [T]) -> [StepTrace<T>.Parameters] {
+            let n = Network(inputs: network.inputs, architecture: network.architecture, parameters: flat)
+            return n.layers.indices.map { .init(weights: n.weights($0), biases: n.biases($0)) }
         }
+        let gradients = layers(workspace.gradientArray)
+        let state = optimizer.state(count: network.parameters.count)
         return StepTrace(
-            forward: layers.indices.map { l in
+            forward: network.layers.indices.map { l in
                 .init(z: workspace.matrix(workspace.z[l], rows: rows, layer: l), a: workspace.matrix(workspace.a[l], rows: rows, layer: l))
             },
             loss: lossValue,
-            backward: layers.indices.map { l in
-                .init(delta: workspace.matrix(workspace.delta[l], rows: rows, layer: l), dW: gradients.weights(l), db: gradients.biases(l))
+            backward: network.layers.indices.map { l in
+                .init(delta: workspace.matrix(workspace.delta[l], rows: rows, layer: l), dW: gradients[l].weights, db: gradients[l].biases)
             },
-            updated: layers.indices.map { l in .init(weights: next.weights(l), biases: next.biases(l)) })
+            updated: layers(next.parameters),
+            learningRate: learningRate, weightDecay: configuration.optimizer.weightDecay, rows: rows,
+            state: state.buffers.map { .init(name: $0.name, layers: layers($0.values)) }, adamSteps: state.steps)
+    }
+}
+
+extension Network {
+    /// One training step on one batch with `optimizer`'s base learning rate, keeping every
+    /// intermediate: `Trainer.traceFirstStep` for a one-epoch configuration.
+    public func traceStep(inputs: Matrix<T>, targets: Matrix<T>, loss: Loss, optimizer: OptimizerConfiguration) -> StepTrace<T> {
+        Trainer<T>(configuration: TrainingConfiguration(epochs: 1, loss: loss, optimizer: optimizer, seed: 0))
+            .traceFirstStep(self, inputs: inputs, targets: targets)
     }
 }

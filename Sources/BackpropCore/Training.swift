@@ -45,6 +45,14 @@ public struct EpochRecord: Equatable, Sendable {
     }
 }
 
+/// One epoch as the loop hands it to its caller, before anything else is decided about it
+/// (so the epoch a run diverges at is handed over too): its metrics and, with diagnostics
+/// on, its diagnostics.
+public struct Epoch: Sendable {
+    public var record: EpochRecord
+    public var diagnostics: Diagnostics?
+}
+
 public enum TrainingOutcome: Equatable, Sendable {
     case completed
     /// A loss or a parameter became NaN or infinite after this epoch.
@@ -78,7 +86,8 @@ public struct TrainingResult<T: Scalar>: Sendable {
 ///   (as Keras and scikit-learn's `loss_curve_` report it).
 /// Epoch 0 evaluates the whole training set before any update. Validation metrics are a
 /// full evaluation after every epoch. The loop prints nothing and returns one record per
-/// epoch, epoch 0 first.
+/// epoch, epoch 0 first, the epoch that diverged included. Every update goes through
+/// `Network.trainingStep`, which `trace` uses too.
 public struct Trainer<T: Scalar> {
     public var configuration: TrainingConfiguration
 
@@ -86,11 +95,12 @@ public struct Trainer<T: Scalar> {
         self.configuration = configuration
     }
 
-    /// - Parameter onEpoch: called with each record as it is made; return false to stop.
+    /// - Parameter onEpoch: called with each epoch as it is made, before the divergence check
+    ///   (a diverging epoch is handed over, then training ends); return false to stop.
     @_specialize(where T == Double)
     @_specialize(where T == Float)
     public func train(_ initial: Network<T>, on data: Dataset<T>, validation: Dataset<T>? = nil,
-                      onEpoch: ((EpochRecord) -> Bool)? = nil) -> TrainingResult<T> {
+                      onEpoch: ((Epoch) -> Bool)? = nil) -> TrainingResult<T> {
         precondition(data.count > 0 && data.features == initial.inputs && data.outputs == initial.outputs,
                      "dataset shape does not match the network")
         precondition(configuration.earlyStopping == nil || validation != nil, "early stopping needs a validation set")
@@ -99,7 +109,7 @@ public struct Trainer<T: Scalar> {
         let fullBatch = batch == n
         let workspace = Workspace<T>(network: initial, capacity: batch)
         // Evaluation has a workspace of its own, so that it never overwrites the training pass.
-        let evaluationRows = min(max(fullBatch ? 0 : n, validation?.count ?? 0), 1024)
+        let evaluationRows = Workspace<T>.evaluationRows(for: initial, rows: max(fullBatch ? 0 : n, validation?.count ?? 0))
         let evaluation = evaluationRows > 0 ? Workspace<T>(network: initial, capacity: evaluationRows) : workspace
         var network = initial
         let optimizer = configuration.optimizer.make(parameterCount: network.parameters.count, scalar: T.self)
@@ -112,23 +122,26 @@ public struct Trainer<T: Scalar> {
         var stopping = configuration.earlyStopping.map { EarlyStopping.Tracker<T>(rule: $0) }
         let tracker = configuration.diagnostics ? DiagnosticsTracker<T>(network: initial) : nil
         var diagnostics = [Diagnostics]()
-        let inputs = network.inputs, outputs = network.outputs, count = network.parameters.count
+        let inputs = network.inputs, outputs = network.outputs
         let labels = data.labels
 
-        /// Appends the record; returns the outcome when training ends here.
+        /// Records the epoch and hands it over; returns the outcome when training ends here.
         func finish(epoch: Int, train: Evaluation, learningRate: Double) -> TrainingOutcome? {
             let val = validation.map { network.evaluate($0, loss: loss, workspace: evaluation) }
             let r = EpochRecord(epoch: epoch, trainLoss: train.loss, validationLoss: val?.loss,
                                 trainAccuracy: train.accuracy, validationAccuracy: val?.accuracy, learningRate: learningRate)
+            var d: Diagnostics? = nil
             if let tracker {
-                diagnostics.append(tracker.record(network, trained: epoch > 0))
+                d = tracker.record(network, trained: epoch > 0)
+                diagnostics.append(d!)
                 tracker.startEpoch()
             }
             records.append(r)
+            let proceed = onEpoch?(Epoch(record: r, diagnostics: d)) ?? true
             if !r.trainLoss.isFinite || !(r.validationLoss?.isFinite ?? true) || !network.parametersAreFinite {
                 return .diverged(epoch: epoch)
             }
-            if let onEpoch, !onEpoch(r) { return .stopped(epoch: epoch) }
+            if !proceed { return .stopped(epoch: epoch) }
             if stopping?.observe(epoch: epoch, validationLoss: r.validationLoss!, parameters: network.parameters) == true {
                 network.parameters = stopping!.bestParameters
                 return .earlyStopped(epoch: epoch, bestEpoch: stopping!.bestEpoch)
@@ -154,15 +167,10 @@ public struct Trainer<T: Scalar> {
                 }
                 for epoch in stride(from: 1, through: epochs, by: 1) {
                     let rate = configuration.optimizer.learningRate(epoch: epoch, of: epochs)
-                    let learningRate = T(rate)
                     tally = BatchTally(loss: loss, rows: n)
                     func update(_ x: UnsafePointer<T>, _ t: UnsafePointer<T>, rows: Int) {
-                        network.backward(x, target: t, rows: rows, loss: loss, workspace: workspace)
-                        if decay != 0 { network.addWeightDecay(decay, rows: rows, to: workspace.gradients) }
-                        tracker?.observeGradients(workspace.gradients)
-                        network.parameters.withUnsafeMutableBufferPointer { p in
-                            optimizer.step(parameters: p.baseAddress!, gradients: workspace.gradients, count: count, learningRate: learningRate)
-                        }
+                        network.trainingStep(x, target: t, rows: rows, loss: loss, weightDecay: decay, optimizer: optimizer,
+                                             learningRate: rate, workspace: workspace, tracker: tracker)
                     }
                     if fullBatch {
                         // The workspace holds the forward pass of the current parameters.

@@ -20,7 +20,10 @@ struct GradCheck: AsyncParsableCommand {
     func run() async throws {
         let worst = try await reportingInputErrors { () throws -> Double in
             let plan = try spec.plan()
-            let (run, network, inputs, targets) = try plan.firstRunBatch(limit: max(rows, 1))
+            let (run, data) = try plan.firstRun()
+            let batch = run.firstBatch(data.trainingAsDouble, limit: max(rows, 1))
+            let network = run.initialNetwork(inputs: batch.features)
+            let inputs = batch.inputs, targets = batch.targets
             let results = network.gradientCheck(inputs: inputs, targets: targets, loss: run.spec.loss)
             print("gradient check of \(run.id) on \(inputs.rows) row\(inputs.rows == 1 ? "" : "s"), loss \(run.spec.loss.rawValue):")
             for r in results {

@@ -6,7 +6,7 @@ import Foundation
 struct Trace: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run ONE training step of a spec's first run and print every intermediate.",
-        discussion: "Prints, layer by layer, the net inputs z, the activations a, the loss, the error terms delta, dL/dW, dL/db and the updated parameters. The batch is the first batch_size training rows (all of them for full batch), in file order.")
+        discussion: "Prints, layer by layer, the net inputs z, the activations a, the loss, the error terms delta, dL/dW (with the weight-decay term), dL/db, the update rule the optimizer applied with its constants and state, and the updated parameters: the step a run takes, in its precision. The batch is the first batch_size training rows (all of them for full batch), in file order.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
@@ -21,13 +21,20 @@ struct Trace: AsyncParsableCommand {
     func run() async throws {
         try await reportingInputErrors {
             let plan = try spec.plan()
-            let (run, network, inputs, targets) = try plan.firstRunBatch()
-            let trace = network.traceStep(inputs: inputs, targets: targets, loss: run.spec.loss, optimizer: run.spec.optimizer)
-            switch format {
-            case .json: print(TraceReport.json(trace).serialized(indent: nil))
-            case .text:
-                print(TraceReport.text(trace, network: network, loss: run.spec.loss.rawValue,
-                                       learningRate: run.spec.optimizer.learningRate, digits: digits), terminator: "")
+            let (run, data) = try plan.firstRun()
+            func show<T: Scalar>(_ d: DataSplits<T>) {
+                let trace = run.traceFirstStep(d)
+                switch format {
+                case .json: print(TraceReport.json(trace).serialized(indent: nil))
+                case .text:
+                    let network: Network<T> = run.initialNetwork(inputs: d.training.features).converted()
+                    print(TraceReport.text(trace, network: network, loss: run.spec.loss.rawValue, optimizer: run.spec.optimizer,
+                                           digits: digits), terminator: "")
+                }
+            }
+            switch data.splits {
+            case let .float64(d): show(d)
+            case let .float32(d): show(d)
             }
         }
     }

@@ -64,13 +64,14 @@ import TestSupport
             for step in 1...3 {
                 let g = (0..<n).map { T(Double(($0 * 13 + step * 5) % 11) / 3 - 1.5) }
                 p.withUnsafeMutableBufferPointer { pp in g.withUnsafeBufferPointer { gp in
-                    adam.step(parameters: pp.baseAddress!, gradients: gp.baseAddress!, count: n, learningRate: T(0.01))
+                    adam.step(parameters: pp.baseAddress!, gradients: gp.baseAddress!, count: n, learningRate: 0.01)
                 } }
-                let c1 = T(1 - Double.pow(0.9, step)), c2 = T((1 - Double.pow(0.999, step)).squareRoot())
+                // PyTorch's operations (see Adam): lerp towards g, constants rounded once from double.
+                let stepSize = T(-(0.01 / (1 - Double.pow(0.9, step)))), c2 = T((1 - Double.pow(0.999, step)).squareRoot())
                 for i in 0..<n {
-                    m[i] = T(0.9) * m[i] + (1 - T(0.9)) * g[i]
-                    v[i] = T(0.999) * v[i] + (1 - T(0.999)) * g[i] * g[i]
-                    expected[i] -= T(0.01) / c1 * m[i] / (v[i].squareRoot() / c2 + T(1e-8))
+                    m[i] = m[i] + T(1 - 0.9) * (g[i] - m[i])
+                    v[i] = v[i] * T(0.999) + T(1 - 0.999) * g[i] * g[i]
+                    expected[i] += stepSize * m[i] / (v[i].squareRoot() / c2 + T(1e-8))
                 }
             }
             #expect(p == expected)

@@ -56,7 +56,7 @@ import TestSupport
         let net = Network<Double>(inputs: 1, architecture: [LayerSpec(units: 1, activation: .linear)], parameters: [0, 0])
         let result = Trainer<Double>(configuration: TrainingConfiguration(
             epochs: 100, loss: .mse, optimizer: OptimizerConfiguration(learningRate: 0.1), seed: 1))
-            .train(net, on: data) { $0.epoch < 5 }
+            .train(net, on: data) { $0.record.epoch < 5 }
         #expect(result.outcome == .stopped(epoch: 5))
         #expect(result.records.count == 6)
     }

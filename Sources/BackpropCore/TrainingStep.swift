@@ -1,0 +1,24 @@
+/// One update of the parameters: what every epoch of `Trainer.train` repeats per batch, and
+/// what `backprop trace` shows. There is no other copy of it.
+extension Network {
+    /// The step on the batch whose forward pass is in `workspace`:
+    ///
+    ///     g = dL/dθ                       (backpropagation, `backward`)
+    ///     g_W += λ/n · W                  (weight decay, weights only: `addWeightDecay`)
+    ///     θ <- optimizer(θ, g, lr)        (`AnyOptimizer.step`)
+    ///
+    /// x: (rows, inputs), target: (rows, outputs) -> parameters updated in place;
+    /// workspace.gradients holds g as the optimizer received it (weight decay included).
+    @inline(__always)
+    mutating func trainingStep(_ x: UnsafePointer<T>, target: UnsafePointer<T>, rows: Int, loss: Loss, weightDecay: T,
+                               optimizer: AnyOptimizer<T>, learningRate: Double, workspace: Workspace<T>,
+                               tracker: DiagnosticsTracker<T>? = nil) {
+        backward(x, target: target, rows: rows, loss: loss, workspace: workspace)
+        if weightDecay != 0 { addWeightDecay(weightDecay, rows: rows, to: workspace.gradients) }
+        tracker?.observeGradients(workspace.gradients)
+        let count = parameters.count
+        parameters.withUnsafeMutableBufferPointer { p in
+            optimizer.step(parameters: p.baseAddress!, gradients: workspace.gradients, count: count, learningRate: learningRate)
+        }
+    }
+}
