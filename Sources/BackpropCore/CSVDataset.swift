@@ -21,13 +21,14 @@ public struct CSVDataset: Sendable {
         var columnOf = [String: Int]()
         for field in header {
             if columnOf[field.text] != nil {
-                throw DataError(file: path, line: field.line, column: field.column, message: "column \"\(field.text)\" appears twice in the header")
+                throw DataError(file: path, line: field.line, column: field.column, message: "column \(DataError.quoted(field.text)) appears twice in the header")
             }
             columnOf[field.text] = columnOf.count
         }
         func column(_ name: String, role: String) throws(DataError) -> Int {
             guard let c = columnOf[name] else {
-                throw DataError(file: path, message: "no \(role) column \"\(name)\"; the columns are \(names.map { "\"\($0)\"" }.joined(separator: ", "))")
+                let listed = names.prefix(20).map(DataError.quoted).joined(separator: ", ") + (names.count > 20 ? " and \(names.count - 20) more" : "")
+                throw DataError(file: path, message: "no \(role) column \(DataError.quoted(name)); the columns are \(listed)")
             }
             return c
         }
@@ -51,7 +52,7 @@ public struct CSVDataset: Sendable {
             for (j, c) in featureColumns.enumerated() { inputs[r, j] = try Self.number(record[c], column: names[c], file: path) }
             let t = record[targetColumn]
             if classification {
-                guard !t.text.isEmpty else { throw DataError(file: path, line: t.line, column: t.column, message: "the target \"\(target)\" is missing") }
+                guard !t.text.isEmpty else { throw DataError(file: path, line: t.line, column: t.column, message: "the target \(DataError.quoted(target)) is missing") }
                 targetTexts.append(t.text)
             } else {
                 values.append(try Self.number(t, column: target, file: path))
@@ -61,6 +62,9 @@ public struct CSVDataset: Sendable {
         featureNames = featureColumns.map { names[$0] }
         if classification {
             let distinct = Set(targetTexts)
+            guard distinct.count >= 2 else {
+                throw DataError(file: path, message: "the target \(DataError.quoted(target)) holds one class (\(DataError.quoted(targetTexts[0]))) in \(targetTexts.count) row\(targetTexts.count == 1 ? "" : "s"): classification needs at least two")
+            }
             let integers = distinct.compactMap { Int($0) }
             let sorted = integers.count == distinct.count ? Set(integers).sorted().map(String.init) : distinct.sorted()
             let index = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
@@ -74,13 +78,13 @@ public struct CSVDataset: Sendable {
     static func number(_ field: CSVReader.Field, column: String, file: String) throws(DataError) -> Double {
         let text = field.text.trimmingSpaces
         guard !text.isEmpty else {
-            throw DataError(file: file, line: field.line, column: field.column, message: "\"\(column)\" is missing")
+            throw DataError(file: file, line: field.line, column: field.column, message: "\(DataError.quoted(column)) is missing")
         }
         guard let v = Double(text) else {
-            throw DataError(file: file, line: field.line, column: field.column, message: "\"\(column)\" is \"\(field.text)\", not a number")
+            throw DataError(file: file, line: field.line, column: field.column, message: "\(DataError.quoted(column)) is \(DataError.quoted(field.text)), not a number")
         }
         guard v.isFinite else {
-            throw DataError(file: file, line: field.line, column: field.column, message: "\"\(column)\" is \(field.text); values must be finite")
+            throw DataError(file: file, line: field.line, column: field.column, message: "\(DataError.quoted(column)) is \(DataError.quoted(field.text)); values must be finite")
         }
         return v
     }

@@ -1,7 +1,7 @@
 /// RFC 4180 CSV, read into fields that remember where they started (line and column, both
 /// 1-based), so that a bad value can be reported as file:line:column.
 ///
-/// Fields are separated by commas and records by LF or CRLF. A field in double quotes may
+/// Fields are separated by commas and records by LF, CRLF or a lone CR (old Mac files). A field in double quotes may
 /// hold commas, quotes (doubled) and line breaks. Blank lines are skipped. A UTF-8 byte
 /// order mark at the start is ignored.
 public enum CSVReader {
@@ -50,6 +50,8 @@ public enum CSVReader {
                 endRecord(); line += 1; column = 0
             } else if c == UInt8(ascii: "\r") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") {
                 // CR of CRLF: the LF ends the record.
+            } else if c == UInt8(ascii: "\r") {
+                endRecord(); line += 1; column = 0
             } else if wasQuoted {
                 throw DataError(file: file, line: line, column: column, message: "text after a closing quote")
             } else {

@@ -17,3 +17,11 @@ public struct DataError: Error, Equatable, CustomStringConvertible {
 
     public var description: String { location.map { "\(file):\($0): \(message)" } ?? "\(file): \(message)" }
 }
+
+extension DataError {
+    /// A value from the data as a message quotes it: whole up to 40 characters, else its
+    /// start and its length, so that a 50 MB field never fills a terminal.
+    public static func quoted(_ text: String) -> String {
+        text.count <= 40 ? "\"\(text)\"" : "\"\(text.prefix(37))...\" (\(text.utf8.count) bytes)"
+    }
+}

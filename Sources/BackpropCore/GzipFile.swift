@@ -3,11 +3,22 @@ import CZlib
 import Glibc
 #endif
 
-/// A data file read through zlib, which reads gzip-compressed and plain files alike, so
-/// every dataset may be stored either way (`iris.csv` or `iris.csv.gz`).
+/// A data file that may be gzip-compressed (`iris.csv.gz`) or plain (`iris.csv`): read
+/// through zlib's `inflate` when it starts with gzip's magic bytes, as it is otherwise.
+///
+/// A compressed file must hold whole gzip members and nothing else: one that ends before
+/// its stream does (truncated), fails its CRC or length check, or has other data after its
+/// last member is a `DataError`, never a shorter file. Concatenated members (as `cat a.gz
+/// b.gz` makes) read as one file, as gzip reads them.
 public final class GzipFile {
     public let path: String
-    private let handle: gzFile
+    private let file: UnsafeMutablePointer<FILE>
+    /// nil for a plain file.
+    private let stream: UnsafeMutablePointer<z_stream>?
+    private let input: UnsafeMutablePointer<UInt8>
+    private static let inputSize = 1 << 17
+    private var fileEnded = false
+    private var finished = false
 
     public init(path: String) throws(DataError) {
         self.path = path
@@ -16,29 +27,104 @@ public final class GzipFile {
             throw DataError(file: path, message: "cannot open: \(String(cString: strerror(errno)))")
         }
         guard info.st_mode & S_IFMT != S_IFDIR else { throw DataError(file: path, message: "is a directory, not a data file") }
-        guard let handle = gzopen(path, "rb") else {
+        guard let file = fopen(path, "rb") else {
             throw DataError(file: path, message: "cannot open: \(String(cString: strerror(errno)))")
         }
-        self.handle = handle
-        gzbuffer(handle, 1 << 17)
+        self.file = file
+        input = .allocate(capacity: Self.inputSize)
+        let head = fread(input, 1, 2, file)
+        if head == 2 && input[0] == 0x1F && input[1] == 0x8B {
+            let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+            s.initialize(to: z_stream())
+            s.pointee.next_in = input
+            s.pointee.avail_in = 2
+            // 15 + 16: a 32 KiB window, gzip format (header and CRC checked).
+            guard inflateInit2_(s, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+                s.deallocate()
+                input.deallocate()
+                fclose(file)
+                throw DataError(file: path, message: "cannot start zlib")
+            }
+            stream = s
+        } else {
+            stream = nil
+            rewind(file)
+        }
     }
 
-    deinit { gzclose(handle) }
+    deinit {
+        if let stream {
+            inflateEnd(stream)
+            stream.deallocate()
+        }
+        input.deallocate()
+        fclose(file)
+    }
 
     /// Reads up to `count` bytes into `buffer`; returns how many were read (0 at the end).
     public func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(DataError) -> Int {
+        guard let stream else {
+            let n = fread(buffer, 1, count, file)
+            if n < count && ferror(file) != 0 { throw DataError(file: path, message: "cannot read: \(String(cString: strerror(errno)))") }
+            return n
+        }
         var total = 0
-        while total < count {
-            let n = gzread(handle, buffer + total, UInt32(min(count - total, 1 << 30)))
-            if n < 0 {
-                var code: Int32 = 0
-                let message = gzerror(handle, &code).map { String(cString: $0) } ?? "read error"
-                throw DataError(file: path, message: "cannot read: \(message)")
+        while total < count && !finished {
+            if stream.pointee.avail_in == 0 && !fileEnded { try refill() }
+            stream.pointee.next_out = buffer.assumingMemoryBound(to: UInt8.self) + total
+            let want = min(count - total, Int(UInt32.max))
+            stream.pointee.avail_out = UInt32(want)
+            let status = inflate(stream, Z_NO_FLUSH)
+            total += want - Int(stream.pointee.avail_out)
+            switch status {
+            case Z_STREAM_END:
+                try startNextMember()
+            case Z_OK:
+                break
+            case Z_BUF_ERROR where stream.pointee.avail_in == 0 && fileEnded:
+                throw DataError(file: path, message: "truncated: the compressed data ends before its gzip stream does")
+            case Z_BUF_ERROR:
+                break
+            default:
+                let detail = stream.pointee.msg.map { String(cString: $0) } ?? "error \(status)"
+                throw DataError(file: path, message: "damaged compressed data: \(detail)")
             }
-            if n == 0 { break }
-            total += Int(n)
         }
         return total
+    }
+
+    private func refill() throws(DataError) {
+        let n = fread(input, 1, Self.inputSize, file)
+        if n < Self.inputSize {
+            if ferror(file) != 0 { throw DataError(file: path, message: "cannot read: \(String(cString: strerror(errno)))") }
+            fileEnded = true
+        }
+        stream!.pointee.next_in = input
+        stream!.pointee.avail_in = UInt32(n)
+    }
+
+    /// After a member's end: the file ends, another member starts, or it is an error.
+    private func startNextMember() throws(DataError) {
+        let stream = stream!
+        if stream.pointee.avail_in == 0 && !fileEnded { try refill() }
+        if stream.pointee.avail_in == 0 {
+            finished = true
+            return
+        }
+        // A second member needs its own two magic bytes, which may straddle the buffer's end.
+        if stream.pointee.avail_in == 1 && !fileEnded {
+            let first = stream.pointee.next_in[0]
+            input[0] = first
+            let n = fread(input + 1, 1, Self.inputSize - 1, file)
+            if n < Self.inputSize - 1 { fileEnded = true }
+            stream.pointee.next_in = input
+            stream.pointee.avail_in = UInt32(n + 1)
+        }
+        let next = stream.pointee.next_in!
+        guard stream.pointee.avail_in >= 2, next[0] == 0x1F, next[1] == 0x8B else {
+            throw DataError(file: path, message: "damaged compressed data: other data follows the gzip stream")
+        }
+        inflateReset(stream)
     }
 
     /// Exactly `count` bytes, or an error saying the file is truncated and what was being read.

@@ -11,8 +11,19 @@ public final class IDXReader {
     public let dimensions: [Int]
 
     public var count: Int { dimensions[0] }
-    /// Elements per item (28·28 = 784 for an image, 1 for a label).
-    public var itemSize: Int { dimensions.dropFirst().reduce(1, *) }
+    /// Elements per item (28·28 = 784 for an image, 1 for a label); the header check bounds it.
+    public let itemSize: Int
+
+    /// The product of `sizes`, or nil when it overflows: sizes come from the file.
+    static func checkedProduct(_ sizes: some Sequence<Int>) -> Int? {
+        var product = 1
+        for s in sizes {
+            let (p, overflow) = product.multipliedReportingOverflow(by: s)
+            if overflow { return nil }
+            product = p
+        }
+        return product
+    }
 
     public init(path: String) throws(DataError) {
         file = try GzipFile(path: path)
@@ -27,9 +38,14 @@ public final class IDXReader {
         guard (1...4).contains(rank) else { throw DataError(file: path, message: "IDX file with \(rank) dimensions; 1 to 4 are supported") }
         let sizes = try file.readBytes(4 * rank, what: "the header")
         dimensions = (0..<rank).map { d in sizes[(4 * d)..<(4 * d + 4)].reduce(0) { $0 << 8 | Int($1) } }
-        guard dimensions.allSatisfy({ $0 > 0 }), dimensions.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) < 1 << 40 else {
-            throw DataError(file: path, message: "IDX dimensions \(dimensions) are empty or impossibly large")
+        guard dimensions.allSatisfy({ $0 > 0 }), let total = Self.checkedProduct(dimensions), total < 1 << 40,
+              let item = Self.checkedProduct(dimensions.dropFirst()) else {
+            throw DataError(file: path, message: "IDX dimensions \(dimensions.map(String.init).joined(separator: " x ")) are empty or impossibly large")
         }
+        guard item <= 1 << 24 else {
+            throw DataError(file: path, message: "IDX items of \(item) elements: more than backprop reads (16777216 per item)")
+        }
+        itemSize = item
     }
 
     /// Reads every item, in order, converting bytes to T. `destination(i)` says where item i
@@ -60,7 +76,13 @@ public final class IDXReader {
         guard dimensions.count == 1 else {
             throw DataError(file: file.path, message: "expected labels (1 dimension), found dimensions \(dimensions)")
         }
-        return try file.readBytes(count, what: "\(count) labels").map(Int.init)
+        // In chunks: the count comes from the header, so nothing is allocated ahead of the data.
+        var labels = [Int]()
+        while labels.count < count {
+            let n = min(1 << 16, count - labels.count)
+            labels += try file.readBytes(n, what: "\(count) labels").map(Int.init)
+        }
+        return labels
     }
 }
 

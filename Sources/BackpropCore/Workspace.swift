@@ -41,10 +41,18 @@ public final class Workspace<T: Scalar> {
         batchTargets.deallocate()
     }
 
-    /// The last forward pass's output rows, copied out.
-    func outputMatrix(rows: Int) -> Matrix<T> {
-        Matrix(rows: rows, columns: units.last!, elements: Array(UnsafeBufferPointer(start: a.last!, count: rows * units.last!)))
+    /// The rows an evaluation workspace (validation, test, prediction) holds at once, for
+    /// `rows` rows to evaluate: up to 1,024, fewer for wide networks, so that its z, a and
+    /// delta stay within `evaluationElements` numbers (128 MiB in float64) whatever the width.
+    /// 0 when there is nothing to evaluate.
+    public static func evaluationRows(for network: Network<T>, rows: Int) -> Int {
+        guard rows > 0 else { return 0 }
+        let perRow = 3 * network.layers.reduce(0) { $0 + $1.units } + network.inputs + network.outputs
+        return min(rows, 1024, max(1, evaluationElements / max(perRow, 1)))
     }
+
+    /// The budget of `evaluationRows`, in numbers.
+    public static var evaluationElements: Int { 1 << 24 }
 
     func matrix(_ p: UnsafeMutablePointer<T>, rows: Int, layer l: Int) -> Matrix<T> {
         Matrix(rows: rows, columns: units[l], elements: Array(UnsafeBufferPointer(start: p, count: rows * units[l])))

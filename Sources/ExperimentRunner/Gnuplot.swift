@@ -47,7 +47,11 @@ public struct Gnuplot: Sendable {
         process.waitUntilExit()
         let message = errorData.wait()
         if process.terminationStatus != 0 {
-            let lastLines = message.split(separator: "\n").suffix(3).joined(separator: " / ")
+            // gnuplot echoes the failing command, which can be long: each line is cut.
+            let lastLines = message.split(separator: "\n").suffix(3).map { line in
+                let t = line.trimmingCharacters(in: .whitespaces)
+                return t.count > 160 ? t.prefix(157) + "..." : t
+            }.joined(separator: " / ")
             throw .failed(lastLines.isEmpty ? "exit status \(process.terminationStatus)" : lastLines)
         }
     }

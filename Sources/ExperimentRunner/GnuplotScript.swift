@@ -6,7 +6,9 @@ public enum GnuplotScript {
     /// Colour-blind-safe colours (Okabe & Ito, 2008, with brown in place of yellow, which
     /// does not show on white).
     public static let colors = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#8C564B", "#000000"]
-    public static let maximumCurves = 8
+    /// How many configurations a sweep's loss and accuracy plots draw unless the spec's
+    /// `report.curves` says otherwise (one colour each).
+    public static let defaultCurves = 8
 
     public static func quoted(_ s: String) -> String {
         "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
@@ -60,36 +62,54 @@ public enum GnuplotScript {
         var ylabel: String { if case let .loss(name) = self { "loss (\(name))" } else { "accuracy" } }
     }
 
+    /// One configuration's curve in a sweep plot: its key label, the curves.csv column of its
+    /// train mean, the column of its n, and its number of completed seeds.
+    public struct Curve: Sendable, Equatable {
+        public var label: String
+        public var column: Int
+        public var countColumn: Int
+        public var seeds: Int
+        public init(label: String, column: Int, countColumn: Int, seeds: Int) {
+            self.label = label
+            self.column = column
+            self.countColumn = countColumn
+            self.seeds = seeds
+        }
+    }
+
     /// Every configuration's mean over seeds with a ±1 std band, from curves.csv: training
-    /// solid, validation dashed, one colour per configuration. `columns[k]` is the first
-    /// column (1-based) of configuration k's train mean, train std, validation mean, validation std.
-    public static func sweepCurves(_ metric: Metric, title: String, curves: [(label: String, column: Int)], hasValidation: Bool,
+    /// solid, validation dashed, one colour per configuration. A curve is drawn only at the
+    /// epochs every one of its completed seeds reached (n = seeds), so that each point is a
+    /// mean over the seeds its key claims; a std of one seed (NaN) draws no band.
+    public static func sweepCurves(_ metric: Metric, title: String, curves: [Curve], hasValidation: Bool,
                                    logScale: Bool, omitted: Int) -> String {
         var parts = [String]()
         for (k, curve) in curves.enumerated() {
             let c = curve.column, color = colors[k % colors.count]
-            let band = logScale ? "(($\(c)-$\(c + 1)) > 0 ? $\(c)-$\(c + 1) : $\(c))" : "($\(c)-$\(c + 1))"
-            parts.append("\"curves.csv\" skip 1 using 1:\(band):($\(c)+$\(c + 1)) with filledcurves lc rgb \"\(color)\" notitle")
-            parts.append("\"curves.csv\" skip 1 using 1:\(c) with lines lw 2 lc rgb \"\(color)\" title \(quoted(curve.label))")
+            func value(_ column: String) -> String { "($\(curve.countColumn) == \(curve.seeds) ? \(column) : NaN)" }
+            let low = logScale ? "(($\(c)-$\(c + 1)) > 0 ? $\(c)-$\(c + 1) : $\(c))" : "($\(c)-$\(c + 1))"
+            parts.append("\"curves.csv\" skip 1 using 1:\(value(low)):\(value("($\(c)+$\(c + 1))")) with filledcurves lc rgb \"\(color)\" notitle")
+            parts.append("\"curves.csv\" skip 1 using 1:\(value("$\(c)")) with lines lw 2 lc rgb \"\(color)\" title \(quoted(curve.label))")
             if hasValidation {
-                parts.append("\"curves.csv\" skip 1 using 1:\(c + 2) with lines lw 2 dt 2 lc rgb \"\(color)\" notitle")
+                parts.append("\"curves.csv\" skip 1 using 1:\(value("$\(c + 2)")) with lines lw 2 dt 2 lc rgb \"\(color)\" notitle")
             }
         }
         var subtitle = hasValidation ? "solid: train, dashed: validation; " : ""
-        subtitle += "band: ±1 std across seeds"
-        if omitted > 0 { subtitle += "; best \(curves.count) shown, \(omitted) more in summary.md" }
+        subtitle += "band: ±1 std across the completed seeds"
+        if omitted > 0 { subtitle += "; best \(curves.count) drawn, \(omitted) more listed under the plot in index.html" }
         var preamble = preamble(title: title + "\n" + subtitle, ylabel: metric.ylabel, logScale: logScale)
         if case .accuracy = metric { preamble += "set yrange [*:1]\nset key outside right top box opaque\n" }
         let what = metric.file
+        let plot = parts.isEmpty ? "set label \"no configuration completed\" at graph 0.5, 0.5 center\nplot NaN notitle" : "plot " + parts.joined(separator: ", \\\n     ")
         return "# Mean \(what) per epoch of every configuration, ±1 std across seeds. Render again with: gnuplot \(what).gp\n"
-            + preamble + outputs(what, svg: true, plot: "plot " + parts.joined(separator: ", \\\n     "))
+            + preamble + outputs(what, svg: true, plot: plot)
     }
 
     /// A heatmap of one value per configuration over two grid axes, from heatmap.csv
     /// (x index, y index, value, label): the mean value written in each cell; a diverged
     /// cell has no value, and says so.
     public static func heatmap(title: String, value: String, xLabel: String, xValues: [String],
-                               yLabel: String, yValues: [String], lowerIsBetter: Bool) -> String {
+                               yLabel: String, yValues: [String], lowerIsBetter: Bool, range: (low: Double, high: Double)?) -> String {
         func tics(_ values: [String]) -> String { "(" + values.enumerated().map { "\(quoted($1)) \($0)" }.joined(separator: ", ") + ")" }
         // Light for good values, dark for bad: the labels stay readable on both.
         let palette = lowerIsBetter ? "set palette defined (0 \"#f7fbff\", 1 \"#6baed6\", 2 \"#08306b\")"
@@ -110,6 +130,7 @@ public enum GnuplotScript {
             set xrange [-0.5:\(Double(xValues.count) - 0.5)]
             set yrange [-0.5:\(Double(yValues.count) - 0.5)]
             set cblabel \(quoted(value))
+            \(range.map { "set cbrange [\($0.low):\($0.high)]" } ?? "")
             \(palette)
             set tics nomirror
             set style textbox opaque noborder fillcolor rgb "#ffffff"

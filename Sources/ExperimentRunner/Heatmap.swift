@@ -1,12 +1,13 @@
 /// One value per configuration over the first two grid axes: for classification the mean
-/// validation accuracy (training accuracy without a validation set), else the mean final
-/// loss that ranks configurations. With more than two axes, each cell shows the best
-/// configuration over the others, and the title says so.
+/// validation accuracy (training accuracy without a validation set), else the mean of the
+/// ranking metric: the figures of summary.md, by the same rule (`Summary.ConfigurationRow`:
+/// over the completed seeds, the cell's label saying how many diverged). With more than
+/// two axes, each cell shows the best configuration over the others, and the title says so.
 public struct Heatmap: Sendable {
     public struct Cell: Sendable, Equatable {
         public var x: Int
         public var y: Int
-        /// nil when the configuration diverged or failed (or has no value).
+        /// nil when no seed of the configuration completed.
         public var value: Double?
         public var label: String
     }
@@ -14,6 +15,15 @@ public struct Heatmap: Sendable {
     public var yAxis: GridAxis
     public var cells: [Cell]
     public var accuracy: Bool
+    /// The colour scale: the range of the finite values, widened around a single value so
+    /// that one finite cell still gets a colour. nil when no cell has a value.
+    public var range: (low: Double, high: Double)? {
+        let values = cells.compactMap(\.value)
+        guard let low = values.min(), let high = values.max() else { return nil }
+        if low < high { return (low, high) }
+        let pad = max(abs(low) * 0.1, 1e-12)
+        return (low - pad, high + pad)
+    }
     /// The labels of the axes each cell is the best over.
     public var bestOver: [String]
 
@@ -33,10 +43,10 @@ public struct Heatmap: Sendable {
         for row in ranked {
             let x = position(row.index, axis: 1), y = position(row.index, axis: 0)
             guard !cells.contains(where: { $0.x == x && $0.y == y }) else { continue }
-            let bad = row.diverged + row.failed > 0
-            let value = bad ? nil : accuracy ? row.meanAccuracy.map { $0 * 100 } : row.mean
-            let label = row.diverged > 0 ? "diverged" : row.failed > 0 ? "failed"
-                : value.map { accuracy ? String(format: "%.1f%%", $0) : Summary.format($0) } ?? "—"
+            let value = accuracy ? row.meanAccuracy.map { $0 * 100 } : row.mean
+            var label = value.map { accuracy ? String(format: "%.1f%%", $0) : Summary.format($0) }
+                ?? (row.diverged > 0 ? "diverged" : row.failed > 0 ? "failed" : "—")
+            if value != nil && row.troubled { label += " (\(row.notes))" }
             cells.append(Cell(x: x, y: y, value: value, label: label))
         }
         self.cells = cells.sorted { ($0.y, $0.x) < ($1.y, $1.x) }
@@ -49,11 +59,11 @@ public struct Heatmap: Sendable {
         }.joined()
     }
 
-    public func script(experiment: String, seeds: Int) -> String {
-        let what = accuracy ? "mean validation accuracy (%)" : "mean final loss"
+    public func script(experiment: String, seeds: Int, metric: String) -> String {
+        let what = accuracy ? "mean validation accuracy (%)" : "mean \(metric)"
         var title = "\(experiment): \(what) over \(seeds) seed\(seeds == 1 ? "" : "s")"
         if !bestOver.isEmpty { title += "\nbest over " + bestOver.joined(separator: ", ") }
         return GnuplotScript.heatmap(title: title, value: what, xLabel: xAxis.path.description, xValues: xAxis.values.map(GridAxis.valueLabel),
-                                     yLabel: yAxis.path.description, yValues: yAxis.values.map(GridAxis.valueLabel), lowerIsBetter: !accuracy)
+                                     yLabel: yAxis.path.description, yValues: yAxis.values.map(GridAxis.valueLabel), lowerIsBetter: !accuracy, range: range)
     }
 }

@@ -24,6 +24,26 @@ public indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
+    /// Equality as values: numbers by what they denote (0.1 and 0.10; whole numbers exactly,
+    /// so 64-bit seeds never collide through a Double), objects whatever their key order.
+    /// How configurations are compared (resume, duplicate grid values).
+    public func sameValue(as other: JSONValue) -> Bool {
+        switch (self, other) {
+        case let (.number(a), .number(b)):
+            if a == b { return true }
+            if let x = Int64(a), let y = Int64(b) { return x == y }
+            if let x = UInt64(a), let y = UInt64(b) { return x == y }
+            guard let x = Double(a), let y = Double(b) else { return false }
+            return x == y
+        case let (.array(a), .array(b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.sameValue(as: $1) }
+        case let (.object(a), .object(b)):
+            guard a.count == b.count else { return false }
+            return a.allSatisfy { m in b.first { $0.key == m.key }.map { $0.value.sameValue(as: m.value) } ?? false }
+        default: return self == other
+        }
+    }
+
     public static func number(_ value: Double) -> JSONValue { .number(formatNumber(value)) }
     public static func number(_ value: Int) -> JSONValue { .number(String(value)) }
 

@@ -80,16 +80,26 @@ extension MetricsLog {
     }
 }
 
-/// model.json: {"layers":[{"weights":[[..]],"biases":[..],"activation":".."}]}, weights (inputs x units).
+/// model.json: {"layers":[{"weights":[[..]],"biases":[..],"activation":".."}], "classes": [..],
+/// "positive_class": ".."}, weights (inputs x units).
+///
+/// For classification, `classes` names the classes in the order of the outputs (output j
+/// is classes[j]); for one sigmoid output, `positive_class` is the class its output is the
+/// probability of (classes[1]: the second in sorted order, "1" for 0/1 labels).
 public enum ModelFile {
-    public static func json<T: Scalar>(_ network: Network<T>) -> JSONValue {
-        .object([("layers", .array(network.layers.indices.map { l in
+    public static func json<T: Scalar>(_ network: Network<T>, classes: [String]?) -> JSONValue {
+        var members: [(key: String, value: JSONValue)] = [("layers", .array(network.layers.indices.map { l in
             .object([
                 ("weights", .array(network.weights(l).nested.map { .array($0.map { .number(Double($0)) }) })),
                 ("biases", .array(network.biases(l).map { .number(Double($0)) })),
                 ("activation", .string(network.layers[l].activation.rawValue)),
             ])
-        }))])
+        }))]
+        if let classes {
+            members.append(("classes", .array(classes.map(JSONValue.string))))
+            if network.outputs == 1 && classes.count == 2 { members.append(("positive_class", .string(classes[1]))) }
+        }
+        return .object(members)
     }
 }
 

@@ -6,6 +6,12 @@ public struct Override: Sendable, Equatable {
     public var values: [JSONValue]
     public var isSweep: Bool { values.count > 1 }
 
+    public init(path: JSONPath, pathText: String, values: [JSONValue]) {
+        self.path = path
+        self.pathText = pathText
+        self.values = values
+    }
+
     /// Parses one `--set` argument. A value that is valid JSON is taken as JSON
     /// (`--set model.layers=[...]`, `--set loss="mse"`); otherwise a number or true/false is
     /// taken as such, and anything else as a string (`--set loss=mse`). Commas outside
@@ -23,9 +29,25 @@ public struct Override: Sendable, Equatable {
         }
         guard !valueText.isEmpty else { throw SpecError(file: "--set", path: pathText, message: "no value after '='") }
         if let whole = try? JSONParser.parse(valueText) { return Override(path: path, pathText: pathText, values: [whole]) }
+        if case .key(let first) = path.components.first, ExperimentSpec.descriptive.contains(first) {
+            // Not a hyperparameter: never swept, so a comma is part of the text.
+            return Override(path: path, pathText: pathText, values: [.string(valueText)])
+        }
         let parts = splitTopLevel(valueText)
-        if parts.contains(where: \.isEmpty) { throw SpecError(file: "--set", path: pathText, message: "empty value in \"\(valueText)\"") }
+        if parts.contains(where: \.isEmpty) { throw SpecError(file: "--set", path: pathText, message: "empty value in \(Self.cut(valueText))") }
+        // A value that opens as JSON (an array, an object, a quoted string) must be JSON:
+        // taken as a plain string, it would surface later as a type error in the spec.
+        for part in parts where part.first.map({ "[{\"".contains($0) }) == true {
+            do { _ = try JSONParser.parse(part) } catch {
+                throw SpecError(file: "--set", path: pathText, message: "\(Self.cut(part)) is not valid JSON (\(error)); quote the whole argument for the shell")
+            }
+        }
         return Override(path: path, pathText: pathText, values: parts.map(scalar))
+    }
+
+    /// A value cut to 60 characters for a message.
+    static func cut(_ text: String) -> String {
+        text.count <= 60 ? "\"\(text)\"" : "\"\(text.prefix(57))...\" (\(text.utf8.count) bytes)"
     }
 
     static func scalar(_ text: String) -> JSONValue {

@@ -36,10 +36,7 @@ public struct PairedComparison: Sendable, Equatable {
             guard shared.count >= 2 else { continue }
             let wins = shared.filter { reference[$0]! < other[$0]! }.count
             let differences = shared.map { other[$0]! - reference[$0]! }.filter(\.isFinite)
-            let mean = differences.isEmpty ? nil : differences.reduce(0, +) / Double(differences.count)
-            let std = mean.flatMap { m in
-                differences.count > 1 ? (differences.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(differences.count - 1)).squareRoot() : nil
-            }
+            let mean = Statistics.mean(differences), std = Statistics.standardDeviation(differences)
             out.append(PairedComparison(best: best.configurationID, other: row.configurationID, seeds: shared.count, wins: wins,
                                         meanDifference: mean, stdDifference: std))
         }

@@ -8,7 +8,7 @@ public struct PlanReport {
 
     public init(plan: SweepPlan) throws {
         self.plan = plan
-        data = try Sweep(plan: plan, jobs: 1, gnuplot: nil).buildData()
+        data = try plan.buildData()
     }
 
     /// Multiply-adds ×2 of one epoch: forward and backward over the training rows (dW for
@@ -43,7 +43,7 @@ public struct PlanReport {
             _ = Trainer<T>(configuration: configuration).train(network, on: d.training, validation: d.validation)
             return clock.seconds / Double(configuration.epochs + 1)
         }
-        switch data[run.index]! {
+        switch data[run.index]!.splits {
         case let .float64(d): return time(d)
         case let .float32(d): return time(d)
         }
@@ -56,15 +56,20 @@ public struct PlanReport {
             out += "grid:\n"
             for a in plan.axes { out += "  \(a.label) = \(a.path): \(a.values.map { $0.serialized(indent: nil) }.joined(separator: ", "))\n" }
         }
-        var architectures = [String: (Int, Double)]()
+        // Sorted by their widths as numbers (2-2-1, 2-8-1, 2-32-1), then activations.
+        var architectures = [(widths: [Int], activations: String, parameters: Int, flops: Double)]()
         for run in plan.runs {
-            let shape = ([data[run.index]!.features] + run.spec.model.layers.map(\.units)).map(String.init).joined(separator: "-")
-                + " " + run.spec.model.layers.map(\.activation.rawValue).joined(separator: ",")
-            architectures[shape] = (parameters(run), flopsPerEpoch(run))
+            let widths = [data[run.index]!.features] + run.spec.model.layers.map(\.units)
+            let activations = run.spec.model.layers.map(\.activation.rawValue).joined(separator: ",")
+            if !architectures.contains(where: { $0.widths == widths && $0.activations == activations }) {
+                architectures.append((widths, activations, parameters(run), flopsPerEpoch(run)))
+            }
         }
+        architectures.sort { a, b in a.widths != b.widths ? a.widths.lexicographicallyPrecedes(b.widths) : a.activations < b.activations }
         out += "architectures:\n"
-        for (shape, (p, f)) in architectures.sorted(by: { $0.key < $1.key }) {
-            out += "  \(shape): \(p) parameters, \(Summary.format(f)) FLOPs per epoch\n"
+        for a in architectures {
+            out += "  \(a.widths.map(String.init).joined(separator: "-")) \(a.activations): \(Self.grouped(a.parameters)) parameters, "
+                + "\(Self.grouped(Int(a.flops.rounded()))) FLOPs per epoch\n"
         }
         out += "runs:\n"
         for run in plan.runs {
@@ -80,6 +85,17 @@ public struct PlanReport {
         return out
     }
 
+    /// A whole number with thousands separators: 153,600.
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
     static func duration(_ s: Double) -> String {
         if s < 1 { return String(format: "%.0f ms", s * 1000) }
         if s < 120 { return String(format: "%.1f s", s) }
@@ -89,5 +105,5 @@ public struct PlanReport {
 }
 
 extension String {
-    func leftPad(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+    func leftPad(_ width: Int, with pad: Character = " ") -> String { String(repeating: pad, count: max(0, width - count)) + self }
 }

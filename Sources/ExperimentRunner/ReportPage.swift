@@ -13,6 +13,20 @@ struct ReportPage {
     /// configuration id -> the run whose decision boundary was drawn.
     let boundaries: [String: String]
     let heatmap: Bool
+    /// Indices into `ranked` of the configurations the loss and accuracy plots draw.
+    let drawn: [Int]
+
+    /// The configurations a plot leaves out, said under it.
+    func leftOut(_ shown: Set<Int>, what: String) -> String {
+        let missing = ranked.indices.filter { !shown.contains($0) }
+        guard !missing.isEmpty else { return "" }
+        let e = Self.escape
+        var out = "<p class=\"meta\">Not drawn in the \(what) (\(missing.count) of \(ranked.count) configurations; "
+        out += "the spec's <code>report.curves</code> sets how many are drawn, \(sweep.plan.reportCurves) now): "
+        out += missing.map { i in "\(i + 1). <code>\(e(ranked[i].configurationID))</code>" + (ranked[i].n == 0 ? " (no completed seed)" : "") }
+            .joined(separator: ", ")
+        return out + ".</p>\n"
+    }
 
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
@@ -31,7 +45,7 @@ struct ReportPage {
         let seeds = Set(plan.runs.map(\.seed)).count
         let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
         let hasTest = results.contains { $0.test?.accuracy != nil }
-        let metric = hasValidation ? "final val_loss" : "final train_loss"
+        let metric = Summary.rankingMetric(hasValidation: hasValidation)
         let complete = results.filter { $0.status == .completed || $0.status == .diverged }.count
         var out = """
             <!DOCTYPE html>
@@ -64,30 +78,27 @@ struct ReportPage {
         out += "<p class=\"meta\">\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"); "
         out += "\(complete) of \(plan.runs.count) runs complete"
         if !plan.axes.isEmpty { out += "; swept: " + plan.axes.map { "<code>\(e($0.path.description))</code>" }.joined(separator: ", ") }
-        out += ". Spec: <code>\(e(plan.file))</code>.</p>\n"
+        out += ". Spec: <a href=\"spec.json\">spec.json</a>.</p>\n"
 
         // Plots at the top: they are what a reader looks at first.
         let sweepPlots = [("loss", "Loss, mean over seeds with a ±1 std band"), ("accuracy", "Accuracy, mean over seeds with a ±1 std band"),
                           ("heatmap", "Heatmap over the first two grid axes")]
         for (name, caption) in sweepPlots where plots.contains(where: { $0.directory == sweep.directory.path && $0.name == name }) {
             out += "<figure><img src=\"\(name).svg\" alt=\"\(e(caption))\"/><figcaption>\(e(caption)) (<a href=\"\(name).png\">PNG</a>, <a href=\"\(name).gp\">gnuplot script</a>)</figcaption></figure>\n"
+            if name != "heatmap" { out += leftOut(Set(drawn), what: "\(name) plot") }
         }
 
-        out += "<h2>Configurations, best first</h2>\n<p>Ranked by mean \(e(metric)) across seeds (lower is better); diverged or failed runs rank last.</p>\n"
+        out += "<h2>Configurations, best first</h2>\n<p>Ranked by mean \(e(metric)) across seeds (lower is better). \(e(Summary.rankingExplanation(metric)))</p>\n"
         out += "<table>\n<tr><th>rank</th><th class=\"left\">configuration</th><th>\(e(metric)) (mean ± std)</th><th>n</th>"
-        if hasAccuracy { out += "<th>\(hasValidation ? "val" : "train") accuracy</th>" }
-        if hasTest { out += "<th>test accuracy</th>" }
+        if hasAccuracy { out += "<th>\(hasValidation ? "val" : "train")_accuracy (mean)</th>" }
+        if hasTest { out += "<th>test_accuracy (mean)</th>" }
         out += "<th class=\"left\">notes</th><th class=\"left\">reproduce one run</th></tr>\n"
         for (i, row) in ranked.enumerated() {
-            let bad = row.diverged + row.failed > 0
-            var notes = [String]()
-            if row.diverged > 0 { notes.append("\(row.diverged) diverged") }
-            if row.failed > 0 { notes.append("\(row.failed) failed") }
-            out += "<tr\(bad ? " class=\"bad\"" : "")><td>\(i + 1)</td><td class=\"left\"><code>\(e(row.configurationID))</code></td>"
-            out += "<td>\(row.mean.map { "\(Summary.format($0)) ± \(Summary.format(row.std!))" } ?? "—")</td><td>\(row.losses.count)</td>"
-            if hasAccuracy { out += "<td>\(row.meanAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "—")</td>" }
-            if hasTest { out += "<td>\(row.meanTestAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "—")</td>" }
-            out += "<td class=\"left\">\(e(notes.joined(separator: ", ")))</td>"
+            out += "<tr\(row.troubled ? " class=\"bad\"" : "")><td>\(i + 1)</td><td class=\"left\"><code>\(e(row.configurationID))</code></td>"
+            out += "<td>\(row.meanText)</td><td>\(row.n)</td>"
+            if hasAccuracy { out += "<td>\(row.meanAccuracyText)</td>" }
+            if hasTest { out += "<td>\(row.meanTestAccuracyText)</td>" }
+            out += "<td class=\"left\">\(e(row.notes))</td>"
             if let run = results.first(where: { $0.run.configurationIndex == row.index }) {
                 let config = sweep.directory.runPath(run.run.id) + "/config.json"
                 out += "<td class=\"left\"><code>backprop run '\(e(config))'</code></td>"
@@ -118,18 +129,22 @@ struct ReportPage {
             out += "</div>\n"
         }
 
-        let diagnosed = ranked.compactMap { row in
-            results.first { $0.run.configurationIndex == row.index && FileManager.default.fileExists(atPath: sweep.directory.runPath($0.run.id) + "/diagnostics.svg") }
+        let diagnosed = ranked.indices.compactMap { i in
+            results.first { $0.run.configurationIndex == ranked[i].index && FileManager.default.fileExists(atPath: sweep.directory.runPath($0.run.id) + "/diagnostics.svg") }
+                .map { (rank: i, run: $0) }
         }
         if !diagnosed.isEmpty {
             out += "<h2>Gradient norms</h2>\n<p>Per layer and epoch, one run of each configuration (log scale): vanishing gradients fall towards 0, exploding ones rise.</p>\n<div class=\"gallery\">\n"
-            for r in diagnosed.prefix(GnuplotScript.maximumCurves) {
+            let shown = diagnosed.prefix(sweep.plan.reportCurves)
+            for (_, r) in shown {
                 out += "<figure><img src=\"\(Self.link("runs/\(r.run.id)/diagnostics.svg"))\" alt=\"gradient norms of \(e(r.run.id))\"/><figcaption><code>\(e(r.run.id))</code></figcaption></figure>\n"
             }
             out += "</div>\n"
+            out += leftOut(Set(shown.map(\.rank)).union(ranked.indices.filter { i in !diagnosed.contains { $0.rank == i } }), what: "gallery")
         }
 
-        out += "<h2>Spec</h2>\n<pre>\(e(plan.specJSON.serialized()))</pre>\n"
+        // spec.json's text, as `run` and `summarize` both see it: the page is the same whoever writes it.
+        out += "<h2>Spec</h2>\n<pre>\(e(sweep.specText.trimmingCharacters(in: .newlines)))</pre>\n"
         out += "<p class=\"meta\">Files: <a href=\"summary.csv\">summary.csv</a>, <a href=\"summary.md\">summary.md</a>, <a href=\"curves.csv\">curves.csv</a>, "
         out += "<a href=\"spec.json\">spec.json</a>; each run's folder is <code>runs/&lt;run id&gt;/</code>. Check any run bit for bit with "
         out += "<code>backprop verify \(e(sweep.directory.path))/runs/&lt;run id&gt;</code>.</p>\n</body>\n</html>\n"

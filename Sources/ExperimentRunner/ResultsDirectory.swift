@@ -11,18 +11,63 @@ public struct ResultsDirectory: Sendable {
 
     public func runPath(_ id: String) -> String { path + "/runs/" + id }
 
-    /// Writes `text` under a temporary name in the same folder, then renames it into place,
-    /// so that a reader (or a crash) never sees a half-written file.
-    public static func writeAtomically(_ text: String, to file: String) throws {
-        let url = URL(fileURLWithPath: file)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        do {
-            try Data(text.utf8).write(to: temporary)
-            guard rename(temporary.path, file) == 0 else { throw FileError(path: file, code: errno) }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+    /// A folder as the user gave it, for messages: without trailing slashes.
+    public static func display(_ folder: String) -> String {
+        var f = folder
+        while f.count > 1 && f.hasSuffix("/") { f.removeLast() }
+        return f
+    }
+
+    /// Creates `folder` and its parents as needed.
+    public static func makeFolder(_ folder: String) throws(ResultsError) {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+            if isFolder.boolValue { return }
+            throw ResultsError(path: folder, errno: ENOTDIR, doing: "create the folder")
         }
+        if let slash = folder.lastIndex(of: "/"), slash != folder.startIndex {
+            try makeFolder(String(folder[..<slash]))
+        }
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST { throw ResultsError(path: folder, errno: errno, doing: "create the folder") }
+    }
+
+    /// Writes `text` under a temporary name in the same folder, then renames it into place,
+    /// so that a reader (or a crash) never sees a half-written file. A file that already
+    /// holds exactly `text` is left as it is (so an up-to-date read-only folder needs no
+    /// write). Returns whether it wrote.
+    @discardableResult
+    public static func writeAtomically(_ text: String, to file: String) throws(ResultsError) -> Bool {
+        let bytes = Array(text.utf8)
+        if let existing = try? readFile(file), existing == bytes { return false }
+        let slash = file.lastIndex(of: "/")
+        let folder = slash.map { String(file[..<$0]) } ?? ""
+        if !folder.isEmpty { try makeFolder(folder) }
+        let name = slash.map { String(file[file.index(after: $0)...]) } ?? file
+        let temporary = (slash == nil ? "" : folder + "/") + ".\(name).tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ResultsError(path: file, errno: errno, doing: "write") }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(fd)
+                unlink(temporary)
+                throw ResultsError(path: file, errno: code, doing: "write")
+            }
+            written += n
+        }
+        if close(fd) != 0 {
+            let code = errno
+            unlink(temporary)
+            throw ResultsError(path: file, errno: code, doing: "write")
+        }
+        guard rename(temporary, file) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw ResultsError(path: file, errno: code, doing: "write")
+        }
+        return true
     }
 }

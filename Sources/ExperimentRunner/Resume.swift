@@ -1,3 +1,4 @@
+import BackpropCore
 import Foundation
 
 /// What is already on disk for a planned run, so that running a spec again trains only
@@ -7,8 +8,9 @@ enum RunState {
     case missing
     /// status.json says completed or diverged, and metrics.csv reads back.
     case complete(RunResult)
-    /// config.json on disk is another configuration's.
-    case conflicting(configFile: String)
+    /// The folder holds another configuration's run (config.json compared as a value), or
+    /// one trained on other data (status.json's data fingerprint): `reason` says which.
+    case conflicting(configFile: String, reason: String)
 }
 
 extension Sweep {
@@ -33,22 +35,59 @@ extension Sweep {
         return (try? json.setting([.key("dataset"), .key("csv")], to: .string(relative))) ?? json
     }
 
-    func state(of run: PlannedRun) -> RunState {
+    /// What is on disk for `run`. `fingerprint` is the data's (`LoadedData.fingerprint`); nil
+    /// skips that check (summarize without the data).
+    func state(of run: PlannedRun, fingerprint: String?) -> RunState {
         let dir = directory.runPath(run.id)
-        guard let config = try? String(contentsOfFile: dir + "/config.json", encoding: .utf8) else { return .missing }
-        guard config == configText(run) else { return .conflicting(configFile: dir + "/config.json") }
-        guard let text = try? String(contentsOfFile: dir + "/status.json", encoding: .utf8), let status = StatusFile(text: text),
-              status.status == .completed || status.status == .diverged,
+        guard let text = try? readFile(dir + "/config.json") else { return .missing }
+        guard let config = try? JSONParser.parse(text), config.sameValue(as: relocatingCSV(run.config, to: dir)) else {
+            return .conflicting(configFile: dir + "/config.json", reason: "holds a different configuration than this spec's run")
+        }
+        guard let statusText = try? String(contentsOfFile: dir + "/status.json", encoding: .utf8), let status = StatusFile(text: statusText),
+              status.status == .completed || status.status == .diverged else { return .missing }
+        if let fingerprint, let theirs = status.dataFingerprint, theirs != fingerprint {
+            return .conflicting(configFile: dir + "/status.json", reason: "was trained on other data (the dataset changed since: fingerprint \(theirs), now \(fingerprint))")
+        }
+        guard status.dataFingerprint != nil, FileManager.default.fileExists(atPath: dir + "/model.json"),
               let metrics = try? String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8),
               let rows = MetricsLog.parse(metrics), rows.last?.record.epoch == status.epochs else { return .missing }
         return .complete(status.result(for: run, rows: rows))
     }
 
     /// Every run of the plan that is complete on disk now, whichever process wrote it.
-    func completeOnDisk() -> [Int: RunResult] {
+    func completeOnDisk(data: [Int: LoadedData]?) -> [Int: RunResult] {
         var out = [Int: RunResult]()
-        for run in plan.runs { if case let .complete(r) = state(of: run) { out[run.index] = r } }
+        for run in plan.runs {
+            if case let .complete(r) = state(of: run, fingerprint: data?[run.index]?.fingerprint) { out[run.index] = r }
+        }
         return out
+    }
+
+    /// Under the sweep's lock, so that two processes on one folder see each other: the runs
+    /// already complete (skipped), after checking that no run folder holds another
+    /// configuration or other data; then every run left to train is claimed by writing its
+    /// config.json, so that a process with another configuration that comes later refuses
+    /// before it trains anything, as a sequential one does.
+    public func claimRuns(data: [Int: LoadedData]) throws -> [Int: RunResult] {
+        let lock = try FileLock.acquire(directory.path + "/.summary.lock", wait: true)
+        defer { _ = lock }
+        var complete = [Int: RunResult](), conflicts = [(file: String, reason: String)]()
+        for run in assignedRuns {
+            switch state(of: run, fingerprint: data[run.index]?.fingerprint) {
+            case .missing: break
+            case let .complete(r): if !force { complete[run.index] = r }
+            case let .conflicting(file, reason): if !force { conflicts.append((file, reason)) }
+            }
+        }
+        if let first = conflicts.first {
+            throw ResultsError(path: first.file, message: first.reason
+                + (conflicts.count > 1 ? " (and \(conflicts.count - 1) more runs)" : "")
+                + "; results are never mixed: write this variant elsewhere with --name NAME (or --set name=NAME, or another --results folder), or pass --force to train again and replace them")
+        }
+        for run in assignedRuns where complete[run.index] == nil {
+            try ResultsDirectory.writeAtomically(configText(run), to: directory.runPath(run.id) + "/config.json")
+        }
+        return complete
     }
 }
 

@@ -11,16 +11,24 @@ extension Sweep {
         let lock: FileLock?
         do { lock = try FileLock.acquire(dir + "/.lock", wait: false) } catch {
             result.status = .failed
-            result.message = "cannot lock \(dir): \(error)"
+            result.message = error.description
+            result.writeError = error
             return result
         }
         guard let lock else { return result }
         defer { _ = lock }
-        // Another process may have finished it while this one waited to start it.
-        if !force, case let .complete(done) = state(of: run) {
+        // Everything is checked again under the lock: another process may have finished it,
+        // or claimed it for another configuration, since this one looked.
+        switch state(of: run, fingerprint: data.fingerprint) {
+        case let .complete(done) where !force:
             var r = done
             r.status = .busy
             return r
+        case let .conflicting(file, reason) where !force:
+            result.status = .failed
+            result.writeError = ResultsError(path: file, message: reason + "; another backprop process claimed it: results are never mixed")
+            return result
+        default: break
         }
         // The old status goes first: from here until the new one is written, the folder is
         // incomplete, whatever happens to this process.
@@ -30,32 +38,31 @@ extension Sweep {
 
     /// One run, start to finish, on the calling thread, in its data's precision.
     func execute(_ run: PlannedRun, data: LoadedData) -> RunResult {
-        switch data {
-        case let .float64(d): return execute(run, d)
-        case let .float32(d): return execute(run, d)
+        switch data.splits {
+        case let .float64(d): return execute(run, d, fingerprint: data.fingerprint)
+        case let .float32(d): return execute(run, d, fingerprint: data.fingerprint)
         }
     }
 
-    func execute<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>) -> RunResult {
+    func execute<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>, fingerprint: String) -> RunResult {
         let clock = Stopwatch()
         guard let (trained, network) = Self.train(run, data, cancellation: cancellation, clock: clock) else {
             // Abandoned: nothing of it is written, and it has no status file.
             return RunResult(run: run, status: .interrupted, message: nil, rows: [], seconds: 0)
         }
         var result = trained
+        result.dataFingerprint = fingerprint
         do {
-            result.plotWarning = try writeRun(result, network: network)
-        } catch {
-            result.status = .failed
-            result.message = "cannot write results: \(error.localizedDescription)"
-        }
-        result.seconds = clock.seconds
-        do {
+            result.plotWarning = try writeRun(result, network: network, classes: data.training.classNames)
+            result.seconds = clock.seconds
             try ResultsDirectory.writeAtomically(StatusFile(result).json.serialized() + "\n", to: directory.runPath(run.id) + "/status.json")
-        } catch where result.status != .failed {
+        } catch {
+            // No status.json: the run stays incomplete, and the sweep stops (the next run
+            // would meet the same disk).
             result.status = .failed
-            result.message = "cannot write status.json: \(error.localizedDescription)"
-        } catch {}
+            result.message = error.description
+            result.writeError = error
+        }
         return result
     }
 
@@ -64,17 +71,15 @@ extension Sweep {
     public static func train<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>, cancellation: Cancellation,
                                  clock: Stopwatch = Stopwatch()) -> (RunResult, Network<T>)? {
         let network: Network<T> = run.initialNetwork(inputs: data.training.features).converted()
-        // Only the clock is read per epoch; the trainer keeps the records.
-        var seconds = [Double]()
-        seconds.reserveCapacity(run.spec.training.epochs + 1)
-        let outcome = Trainer<T>(configuration: run.trainingConfiguration).train(network, on: data.training, validation: data.validation) { _ in
-            seconds.append(clock.seconds)
+        // Each epoch becomes its metrics.csv row as the trainer hands it over: its record,
+        // its diagnostics and the clock, read once, here.
+        var rows = [MetricsRow]()
+        rows.reserveCapacity(run.spec.training.epochs + 1)
+        let outcome = Trainer<T>(configuration: run.trainingConfiguration).train(network, on: data.training, validation: data.validation) { epoch in
+            rows.append(MetricsRow(record: epoch.record, seconds: clock.seconds, diagnostics: epoch.diagnostics))
             return !cancellation.isCancelled
         }
         if case .stopped = outcome.outcome { return nil }
-        let rows = zip(outcome.records, seconds).enumerated().map { i, row in
-            MetricsRow(record: row.0, seconds: row.1, diagnostics: outcome.diagnostics?[i])
-        }
         var result = RunResult(run: run, status: .completed, message: nil, rows: rows, seconds: 0)
         switch outcome.outcome {
         case let .diverged(epoch):
@@ -86,7 +91,7 @@ extension Sweep {
         case .completed, .stopped: break
         }
         if let test = data.test, result.status == .completed {
-            let workspace = Workspace<T>(network: outcome.network, capacity: min(test.count, 1024))
+            let workspace = Workspace<T>(network: outcome.network, capacity: max(Workspace<T>.evaluationRows(for: outcome.network, rows: test.count), 1))
             result.test = outcome.network.evaluate(test, loss: run.spec.loss, workspace: workspace)
         }
         result.seconds = clock.seconds
@@ -94,12 +99,12 @@ extension Sweep {
     }
 
     /// Writes the run's files; returns gnuplot's complaint when the plot failed.
-    func writeRun<T: Scalar>(_ result: RunResult, network: Network<T>) throws -> String? {
+    func writeRun<T: Scalar>(_ result: RunResult, network: Network<T>, classes: [String]?) throws(ResultsError) -> String? {
         let dir = directory.runPath(result.run.id)
         try ResultsDirectory.writeAtomically(configText(result.run), to: dir + "/config.json")
         try ResultsDirectory.writeAtomically(MetricsLog.csv(result.rows, activations: result.run.spec.model.layers.map(\.activation)),
                                              to: dir + "/metrics.csv")
-        try ResultsDirectory.writeAtomically(ModelFile.json(network).serialized() + "\n", to: dir + "/model.json")
+        try ResultsDirectory.writeAtomically(ModelFile.json(network, classes: classes).serialized() + "\n", to: dir + "/model.json")
         let losses = result.rows.flatMap { [$0.record.trainLoss] + ($0.record.validationLoss.map { [$0] } ?? []) }
         let seeds = Set(plan.runs.map(\.seed)).count
         let title = "\(plan.name): \(result.run.id) (one of \(seeds) seed\(seeds == 1 ? "" : "s"))"

@@ -7,18 +7,24 @@ final class FileLock {
     private let fd: Int32
 
     private init(fd: Int32) { self.fd = fd }
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     /// The lock, or nil when another process holds it (`wait: false`).
-    static func acquire(_ path: String, wait: Bool) throws -> FileLock? {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileError(path: path, code: errno) }
+    /// In a folder nobody can write (read-only), nothing can change under the caller: the
+    /// lock file is opened for reading, or, when it does not exist, no lock is needed.
+    static func acquire(_ path: String, wait: Bool) throws(ResultsError) -> FileLock? {
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex { try ResultsDirectory.makeFolder(String(path[..<slash])) }
+        var fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        if fd < 0 && (errno == EROFS || errno == EACCES) {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd < 0 && errno == ENOENT { return FileLock(fd: -1) }
+        }
+        guard fd >= 0 else { throw ResultsError(path: path, errno: errno, doing: "lock") }
         if flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
             let code = errno
             close(fd)
             if code == EWOULDBLOCK { return nil }
-            throw FileError(path: path, code: code)
+            throw ResultsError(path: path, errno: code, doing: "lock")
         }
         return FileLock(fd: fd)
     }

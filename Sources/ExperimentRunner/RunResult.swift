@@ -19,6 +19,12 @@ public struct MetricsRow: Sendable, Equatable {
     public var seconds: Double
     /// With diagnostics on (written to metrics.csv, not read back).
     public var diagnostics: Diagnostics? = nil
+
+    public init(record: EpochRecord, seconds: Double, diagnostics: Diagnostics? = nil) {
+        self.record = record
+        self.seconds = seconds
+        self.diagnostics = diagnostics
+    }
 }
 
 /// What a finished run reports to summaries and plots.
@@ -43,6 +49,11 @@ public struct RunResult: Sendable {
     public var restoredEpoch: Int? = nil
     /// The kept network on the dataset's own test set, when it has one.
     public var test: Evaluation? = nil
+    /// The fingerprint of the data it trained on (`LoadedData.fingerprint`).
+    public var dataFingerprint: String? = nil
+    /// The results folder could not be written (or another process claimed the run): the
+    /// sweep stops, and `run` exits 2 with this line.
+    public var writeError: ResultsError? = nil
 
     /// The record of the network the run kept: the restored epoch's after early stopping,
     /// else the last.

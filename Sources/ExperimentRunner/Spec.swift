@@ -1,4 +1,5 @@
 import BackpropCore
+import Foundation
 
 /// An experiment spec, decoded and checked. See README "Spec format" for every key.
 public struct ExperimentSpec: Sendable {
@@ -10,8 +11,34 @@ public struct ExperimentSpec: Sendable {
     public var optimizer: OptimizerConfiguration
     public var training: TrainingSpec
     public var seeds: [UInt64]
+    /// `report.curves`: how many configurations the sweep's plots draw (the page lists the rest).
+    public var reportCurves: Int
 
-    public static let keys = ["name", "description", "dataset", "model", "loss", "optimizer", "training", "seeds", "grid"]
+    /// `$schema` names the JSON Schema for editors; it is accepted and ignored.
+    public static let keys = ["$schema", "name", "description", "dataset", "model", "loss", "optimizer", "training", "seeds", "report", "grid"]
+    /// Fields that describe an experiment rather than set a hyperparameter: they are never
+    /// swept, and `--set` takes their value whole (commas included).
+    public static let descriptive = ["$schema", "name", "description", "report"]
+
+    /// Where a key given at the top level belongs, for "did you mean training.epochs".
+    static func nestedKey(_ key: String) -> String? {
+        let sections: [(String, [String])] = [("training", TrainingSpec.keys), ("optimizer", OptimizerConfiguration.keys),
+                                              ("model", ModelSpec.keys), ("dataset", DatasetSpec.keys)]
+        for (section, keys) in sections where keys.contains(key) { return section + "." + key }
+        return nil
+    }
+
+    /// A name is a results folder's: ASCII letters, digits, '-', '_', '.' and '+', not
+    /// starting with '.', at most 100 characters. nil when it is one, else what is wrong.
+    public static func nameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "is empty" }
+        if name.utf8.count > 100 { return "is \(name.utf8.count) bytes long; a name has at most 100" }
+        if name.hasPrefix(".") { return "starts with '.'" }
+        if let bad = name.unicodeScalars.first(where: { !($0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.+".unicodeScalars.contains($0))) }) {
+            return "contains \(bad.value < 32 || bad.value == 127 ? String(format: "the control character U+%04X", bad.value) : "'\(bad)'")"
+        }
+        return nil
+    }
 }
 
 public struct ModelSpec: Sendable {
@@ -39,13 +66,29 @@ public struct TrainingSpec: Sendable, Equatable {
 extension ExperimentSpec {
     /// Decodes and checks a spec (without its grid, which `SweepPlan` expands first).
     public init(json: JSONValue, file: String) throws(SpecError) {
+        if case let .object(members) = json {
+            for (key, _) in members where !Self.keys.contains(key) {
+                if let nested = Self.nestedKey(key) {
+                    throw JSONReader(.null, path: JSONPath([.key(key)]), file: file).error("unknown key (did you mean \"\(nested)\"?)")
+                }
+            }
+        }
         let root = try JSONReader(json, file: file).object(allowed: Self.keys)
+        _ = try root["$schema"]?.string()
         let nameReader = try root.required("name")
         name = try nameReader.string()
-        guard !name.isEmpty, !name.contains("/"), name != ".", name != "..", !name.hasPrefix(".") else {
-            throw nameReader.error("\"\(name)\" cannot name a results directory: use letters, digits, '-' and '_'")
+        if let problem = Self.nameProblem(name) {
+            throw nameReader.error("\(problem): a name becomes the results folder's, so it takes ASCII letters, digits, '-', '_', '.' and '+' (not first '.'), at most 100")
         }
         description = try root["description"]?.string()
+        reportCurves = 8
+        if let r = root["report"] {
+            let o = try r.object(allowed: ["curves"])
+            if let c = o["curves"] {
+                reportCurves = try c.int()
+                guard (1...1000).contains(reportCurves) else { throw c.error("curves must be from 1 to 1000") }
+            }
+        }
         dataset = try DatasetSpec(try root.required("dataset"))
         model = try ModelSpec(try root.required("model"))
         loss = try root.required("loss").choice(Loss.self, what: "loss")

@@ -5,7 +5,11 @@ import BackpropCore
 /// leaves no status file, and the next `backprop run` trains it again from the start.
 ///
 ///     {"status": "completed", "message": null, "epochs": 500, "seconds": 1.25,
-///      "stopped_epoch": null, "restored_epoch": null, "test_loss": null, "test_accuracy": null}
+///      "stopped_epoch": null, "restored_epoch": null, "test_loss": null, "test_accuracy": null,
+///      "data_fingerprint": "fnv1a64:0123456789abcdef"}
+///
+/// `data_fingerprint` is the data's the run trained on (`LoadedData.fingerprint`): a run
+/// folder whose data changed since is another configuration's, never mixed with new runs.
 public struct StatusFile: Equatable, Sendable {
     public var status: RunStatus
     public var message: String?
@@ -15,6 +19,7 @@ public struct StatusFile: Equatable, Sendable {
     public var restoredEpoch: Int?
     public var testLoss: Double?
     public var testAccuracy: Double?
+    public var dataFingerprint: String?
 
     public init(_ r: RunResult) {
         status = r.status
@@ -25,6 +30,7 @@ public struct StatusFile: Equatable, Sendable {
         restoredEpoch = r.restoredEpoch
         testLoss = r.test?.loss
         testAccuracy = r.test?.accuracy
+        dataFingerprint = r.dataFingerprint
     }
 
     public var json: JSONValue {
@@ -35,6 +41,7 @@ public struct StatusFile: Equatable, Sendable {
             ("stopped_epoch", stoppedEpoch.map(JSONValue.number) ?? .null),
             ("restored_epoch", restoredEpoch.map(JSONValue.number) ?? .null),
             ("test_loss", number(testLoss)), ("test_accuracy", number(testAccuracy)),
+            ("data_fingerprint", dataFingerprint.map(JSONValue.string) ?? .null),
         ])
     }
 
@@ -59,6 +66,7 @@ public struct StatusFile: Equatable, Sendable {
         restoredEpoch = int("restored_epoch")
         testLoss = double("test_loss")
         testAccuracy = double("test_accuracy")
+        if case let .string(f)? = v["data_fingerprint"] { dataFingerprint = f }
     }
 
     /// The run's result rebuilt from this file and its metrics.
@@ -67,6 +75,7 @@ public struct StatusFile: Equatable, Sendable {
         r.stoppedEpoch = stoppedEpoch
         r.restoredEpoch = restoredEpoch.flatMap { $0 < rows.count ? $0 : nil }
         if let testLoss { r.test = Evaluation(loss: testLoss, accuracy: testAccuracy) }
+        r.dataFingerprint = dataFingerprint
         return r
     }
 }

@@ -24,11 +24,11 @@ extension Sweep {
     public func summarize(progress: Progress) throws -> (complete: Int, missing: Int) {
         let lock = try FileLock.acquire(directory.path + "/.summary.lock", wait: true)
         defer { _ = lock }
-        let results = completeOnDisk().values.sorted { $0.run.index < $1.run.index }
         // One BLAS thread, as in a sweep: the boundaries' small products only spin more threads.
         BLAS.useSingleThread()
         var data: [Int: LoadedData]?
-        do { data = try buildData() } catch { progress.warn("no decision boundaries: \(error)") }
+        do { data = try plan.buildData() } catch { progress.warn("the data cannot be built here (\(error)): no decision boundaries, and runs are not checked against the data") }
+        let results = completeOnDisk(data: data).values.sorted { $0.run.index < $1.run.index }
         try writeSummaries(results, progress: progress, data: data)
         return (results.count, plan.runs.count - results.count)
     }

@@ -2,22 +2,33 @@ import Foundation
 
 /// summary.csv and summary.md: one row per run, and configurations ranked across seeds.
 public enum Summary {
-    /// One row per run: run_id, each swept field, seed, status, epochs, final losses, best
-    /// validation loss and its epoch, final accuracies, test loss and accuracy (of the kept
-    /// network, on the dataset's own test set), the early-stopping epoch, seconds.
+    /// The metric configurations are ranked by, as every report names it: the kept
+    /// network's validation loss (`val_loss`), or its training loss (`train_loss`) without a
+    /// validation set. The kept network is the restored epoch's under early stopping, else
+    /// the last epoch's.
+    public static func rankingMetric(hasValidation: Bool) -> String { hasValidation ? "val_loss" : "train_loss" }
+
+    /// One row per run: run_id, each swept field, seed, status, epochs, then the kept
+    /// network's epoch and metrics (`train_loss`, `val_loss`, `train_accuracy`,
+    /// `val_accuracy`: what summary.md ranks by and shows), the last epoch's (`final_*`), the
+    /// best validation loss and its epoch, test loss and accuracy (of the kept network), the
+    /// early-stopping epoch, seconds and the message.
     public static func csv(_ results: [RunResult], axes: [GridAxis]) -> String {
         var out = CSV.line(["run_id"] + axes.map(\.path.description) + [
-            "seed", "status", "epochs", "final_train_loss", "final_val_loss", "best_val_loss", "best_val_epoch",
-            "final_train_accuracy", "final_val_accuracy", "test_loss", "test_accuracy", "stopped_epoch", "seconds", "message",
+            "seed", "status", "epochs", "kept_epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy",
+            "final_train_loss", "final_val_loss", "final_train_accuracy", "final_val_accuracy", "best_val_loss", "best_val_epoch",
+            "test_loss", "test_accuracy", "stopped_epoch", "seconds", "message",
         ])
         for r in results.sorted(by: { $0.run.index < $1.run.index }) {
             let values = r.run.swept.map { sweptText($0.value) }
-            let best = r.best
+            let best = r.best, kept = r.kept, final = r.final
             out += CSV.line([r.run.id] + values + [
-                String(r.run.seed), r.status.rawValue, String(r.epochs),
-                CSV.number(r.final?.trainLoss), CSV.number(r.final?.validationLoss),
+                String(r.run.seed), r.status.rawValue, String(r.epochs), kept.map { String($0.epoch) } ?? "",
+                CSV.number(kept?.trainLoss), CSV.number(kept?.validationLoss),
+                CSV.number(kept?.trainAccuracy), CSV.number(kept?.validationAccuracy),
+                CSV.number(final?.trainLoss), CSV.number(final?.validationLoss),
+                CSV.number(final?.trainAccuracy), CSV.number(final?.validationAccuracy),
                 CSV.number(best?.loss), best.map { String($0.epoch) } ?? "",
-                CSV.number(r.final?.trainAccuracy), CSV.number(r.final?.validationAccuracy),
                 CSV.number(r.test?.loss), CSV.number(r.test?.accuracy), r.stoppedEpoch.map(String.init) ?? "",
                 String(format: "%.3f", r.seconds), r.message ?? "",
             ])
@@ -30,33 +41,60 @@ public enum Summary {
         return v.serialized(indent: nil)
     }
 
-    /// A configuration's runs, summarised across seeds.
+    /// A configuration's runs, summarised across seeds: the one set of per-configuration
+    /// figures that summary.md, index.html, the heatmap and the plots all show.
+    ///
+    /// The rule for diverged and failed seeds: every statistic is over the seeds that
+    /// completed (`n`), and says how many diverged or failed. A configuration with any
+    /// diverged or failed seed ranks after every configuration without; one with no
+    /// completed seed has no value and ranks last.
     public struct ConfigurationRow: Sendable {
         public var configurationID: String
         public var index: Int
         public var swept: [(label: String, value: JSONValue)]
-        /// The final validation losses (training losses without a validation set) of the
-        /// runs that completed.
+        /// The ranking metric of each completed run's kept network (see `rankingMetric`).
         public var losses: [Double]
+        /// The kept network's validation accuracy (training accuracy without a validation
+        /// set) of each completed run.
         public var accuracies: [Double]
         /// Test accuracies of the kept networks, when the dataset has a test set.
         public var testAccuracies: [Double] = []
         public var runs: Int
         public var diverged: Int
         public var failed: Int
-        public var mean: Double? { losses.isEmpty ? nil : losses.reduce(0, +) / Double(losses.count) }
-        /// The sample standard deviation (n - 1); 0 for a single run.
-        public var std: Double? {
-            guard let m = mean else { return nil }
-            guard losses.count > 1 else { return 0 }
-            return (losses.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(losses.count - 1)).squareRoot()
+        /// Completed seeds: what every statistic is over.
+        public var n: Int { losses.count }
+        public var mean: Double? { Statistics.mean(losses) }
+        public var std: Double? { Statistics.standardDeviation(losses) }
+        public var meanAccuracy: Double? { Statistics.mean(accuracies) }
+        public var meanTestAccuracy: Double? { Statistics.mean(testAccuracies) }
+        /// Some seed diverged or failed.
+        public var troubled: Bool { diverged + failed > 0 }
+
+        /// "2 diverged, 1 failed", or "" when every seed completed.
+        public var notes: String {
+            var notes = [String]()
+            if diverged > 0 { notes.append("\(diverged) diverged") }
+            if failed > 0 { notes.append("\(failed) failed") }
+            return notes.joined(separator: ", ")
         }
-        public var meanAccuracy: Double? { accuracies.isEmpty ? nil : accuracies.reduce(0, +) / Double(accuracies.count) }
-        public var meanTestAccuracy: Double? { testAccuracies.isEmpty ? nil : testAccuracies.reduce(0, +) / Double(testAccuracies.count) }
+
+        /// "0.0123 ± 0.0040", "0.0123 ± —" for one seed, "—" without a completed seed.
+        public var meanText: String {
+            guard let m = mean else { return "—" }
+            return "\(format(m)) ± \(std.map(format) ?? "—")"
+        }
+
+        public var meanAccuracyText: String { meanAccuracy.map(percent) ?? "—" }
+        public var meanTestAccuracyText: String { meanTestAccuracy.map(percent) ?? "—" }
     }
 
-    /// Configurations ranked by mean final loss, lowest first. A configuration with any
-    /// diverged or failed run ranks after every one without, so it is never reported best.
+    /// A fraction as a percentage with two decimals: "97.50%".
+    public static func percent(_ fraction: Double) -> String { String(format: "%.2f%%", fraction * 100) }
+
+    /// Configurations ranked by the mean of the ranking metric, lowest first: those whose
+    /// every seed completed, then those with some diverged or failed seeds, then those with
+    /// no completed seed (see `ConfigurationRow`).
     public static func ranked(_ results: [RunResult]) -> [ConfigurationRow] {
         var rows = [Int: ConfigurationRow]()
         for r in results {
@@ -74,11 +112,10 @@ public enum Summary {
             }
             rows[r.run.configurationIndex] = row
         }
+        func group(_ row: ConfigurationRow) -> Int { row.mean == nil ? 2 : row.troubled ? 1 : 0 }
         return rows.values.sorted { a, b in
-            let aBad = a.diverged + a.failed > 0 || a.mean == nil, bBad = b.diverged + b.failed > 0 || b.mean == nil
-            if aBad != bBad { return !aBad }
+            if group(a) != group(b) { return group(a) < group(b) }
             if let am = a.mean, let bm = b.mean, am != bm { return am < bm }
-            if (a.mean == nil) != (b.mean == nil) { return a.mean != nil }
             return a.index < b.index
         }
     }
@@ -89,32 +126,28 @@ public enum Summary {
         let validation = results.contains { $0.hasValidation }
         let accuracy = results.contains { $0.hasAccuracy }
         let testAccuracy = results.contains { $0.test?.accuracy != nil }
-        let metric = validation ? "final val_loss" : "final train_loss"
+        let metric = rankingMetric(hasValidation: validation)
         let seeds = plan.runs.isEmpty ? 0 : Set(plan.runs.map(\.seed)).count
         var out = "# \(plan.name)\n\n"
         if let d = plan.runs.first?.spec.description { out += d + "\n\n" }
         out += "\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"), "
-        out += "ranked by mean \(metric) across seeds (lower is better). Diverged or failed runs rank last.\n\n"
+        out += "ranked by mean \(metric) across seeds (lower is better). " + rankingExplanation(metric) + "\n\n"
         let complete = results.filter { $0.status == .completed || $0.status == .diverged }.count
         if complete < plan.runs.count {
             out += "**\(complete) of \(plan.runs.count) runs complete**: run the same command again to train the rest.\n\n"
         }
         var header = ["rank", "configuration", "\(metric) (mean ± std)", "min", "max", "n"]
-        if accuracy { header.append(validation ? "val accuracy (mean)" : "train accuracy (mean)") }
-        if testAccuracy { header.append("test accuracy (mean)") }
+        if accuracy { header.append(validation ? "val_accuracy (mean)" : "train_accuracy (mean)") }
+        if testAccuracy { header.append("test_accuracy (mean)") }
         header.append("notes")
         out += "| " + header.joined(separator: " | ") + " |\n"
         out += "|" + header.map { h in h == "configuration" || h == "notes" ? "---|" : "---:|" }.joined() + "\n"
         for (i, row) in ranked.enumerated() {
-            var notes = [String]()
-            if row.diverged > 0 { notes.append("\(row.diverged) diverged") }
-            if row.failed > 0 { notes.append("\(row.failed) failed") }
-            var cells = [String(i + 1), "`\(row.configurationID)`",
-                         row.mean.map { "\(format($0)) ± \(format(row.std!))" } ?? "—",
-                         row.losses.min().map(format) ?? "—", row.losses.max().map(format) ?? "—", String(row.losses.count)]
-            if accuracy { cells.append(row.meanAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "—") }
-            if testAccuracy { cells.append(row.meanTestAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "—") }
-            cells.append(notes.joined(separator: ", "))
+            var cells = [String(i + 1), "`\(row.configurationID)`", row.meanText,
+                         row.losses.min().map(format) ?? "—", row.losses.max().map(format) ?? "—", String(row.n)]
+            if accuracy { cells.append(row.meanAccuracyText) }
+            if testAccuracy { cells.append(row.meanTestAccuracyText) }
+            cells.append(row.notes)
             out += "| " + cells.joined(separator: " | ") + " |\n"
         }
         let paired = PairedComparison.againstBest(results, ranked: ranked)
@@ -124,6 +157,37 @@ public enum Summary {
             out += "Runs with the same seed start from the same weights, so the paired difference is the configuration's alone.\n\n"
             for p in paired { out += "- " + p.sentence + "\n" }
         }
+        return out
+    }
+
+    /// What the ranking metric and n mean, in one sentence for summary.md and the page.
+    public static func rankingExplanation(_ metric: String) -> String {
+        "\(metric) is the kept network's: the restored epoch's under early stopping, else the last epoch's (summary.csv's "
+            + "\(metric) column). Statistics are over the seeds that completed (n); configurations with diverged or failed seeds rank after "
+            + "all others, and those with none completed last."
+    }
+
+    /// What `run` prints at the end: the best `limit` configurations with their mean ranking
+    /// metric, and how many more summary.md holds.
+    public static func shortTable(_ results: [RunResult], limit: Int) -> String {
+        let ranked = ranked(results)
+        guard !ranked.isEmpty else { return "" }
+        let metric = rankingMetric(hasValidation: results.contains { $0.hasValidation })
+        let accuracy = results.contains { $0.hasAccuracy }
+        let rows = ranked.prefix(limit).enumerated().map { i, row in
+            [String(i + 1), row.configurationID, row.meanText, String(row.n)] + (accuracy ? [row.meanAccuracyText] : []) + [row.notes]
+        }
+        let header = ["rank", "configuration", "\(metric) (mean ± std)", "n"] + (accuracy ? ["accuracy"] : []) + ["notes"]
+        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max()! }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, text in
+                let pad = String(repeating: " ", count: widths[c] - text.count)
+                return c == 1 || c == cells.count - 1 ? text + pad : pad + text
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        var out = line(header)
+        for r in rows { out += line(r) }
+        if ranked.count > limit { out += "... \(ranked.count - limit) more configurations in summary.md\n" }
         return out
     }
 

@@ -18,33 +18,33 @@ extension Sweep {
         let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
         let table = Curves.table(results, configurations: ranked, hasValidation: hasValidation)
         try ResultsDirectory.writeAtomically(table.csv, to: dir + "/curves.csv")
-        let shown = min(ranked.count, GnuplotScript.maximumCurves)
+        let shown = Self.drawnCurves(ranked, limit: plan.reportCurves)
         let seeds = Set(plan.runs.map(\.seed)).count
         func title(_ what: String) -> String {
-            var t = "\(plan.name): \(what), mean over \(seeds) seed\(seeds == 1 ? "" : "s")"
+            var t = "\(plan.name): \(what), mean over the completed seeds (of \(seeds))"
             if !plan.axes.isEmpty { t += "; swept: " + plan.axes.map(\.label).joined(separator: ", ") }
             return t
         }
-        func curves(_ columns: [Int]) -> [(label: String, column: Int)] {
-            (0..<min(shown, columns.count)).map { i in
+        func curves(_ columns: [Int]) -> [GnuplotScript.Curve] {
+            shown.map { i in
                 let row = ranked[i]
-                // Diverged configurations rank last; when one is shown, its key says so.
-                let mark = row.diverged > 0 ? " (\(row.diverged) diverged)" : row.failed > 0 ? " (\(row.failed) failed)" : ""
-                return (row.configurationID + mark, columns[i])
+                let mark = row.troubled ? "; \(row.notes)" : ""
+                return GnuplotScript.Curve(label: "\(row.configurationID) (n=\(row.n)\(mark))", column: columns[i],
+                                          countColumn: table.columns[i] - 1, seeds: row.n)
             }
         }
         var plots = [(directory: String, name: String, script: String)]()
         let loss = plan.runs.first?.spec.loss.rawValue ?? ""
         plots.append((dir, "loss", GnuplotScript.sweepCurves(.loss(name: loss), title: title("loss"), curves: curves(table.columns),
                                                               hasValidation: hasValidation, logScale: GnuplotScript.wantsLogScale(table.allValues),
-                                                              omitted: ranked.count - shown)))
+                                                              omitted: ranked.count - shown.count)))
         if hasAccuracy {
             plots.append((dir, "accuracy", GnuplotScript.sweepCurves(.accuracy, title: title("accuracy"), curves: curves(table.accuracyColumns),
-                                                                      hasValidation: hasValidation, logScale: false, omitted: ranked.count - shown)))
+                                                                      hasValidation: hasValidation, logScale: false, omitted: ranked.count - shown.count)))
         }
         if let heatmap = Heatmap(plan: plan, ranked: ranked, accuracy: hasAccuracy) {
             try ResultsDirectory.writeAtomically(heatmap.csv, to: dir + "/heatmap.csv")
-            plots.append((dir, "heatmap", heatmap.script(experiment: plan.name, seeds: seeds)))
+            plots.append((dir, "heatmap", heatmap.script(experiment: plan.name, seeds: seeds, metric: Summary.rankingMetric(hasValidation: hasValidation))))
         }
         var boundaries = [String: String]()  // configuration id -> its best run's id
         for row in ranked {
@@ -70,8 +70,14 @@ extension Sweep {
             progress.warn(first.plotWarning! + (more > 0 ? " (and \(more) more run plots)" : ""))
         }
         let page = ReportPage(sweep: self, results: results, ranked: ranked, plots: plots.map { ($0.directory, $0.name) },
-                              boundaries: boundaries, heatmap: plots.contains { $0.name == "heatmap" })
+                              boundaries: boundaries, heatmap: plots.contains { $0.name == "heatmap" }, drawn: shown)
         try ResultsDirectory.writeAtomically(page.html, to: dir + "/index.html")
+    }
+
+    /// The ranked configurations (indices into `ranked`) the sweep plots draw: the best
+    /// `limit` that have a completed seed; the page lists the others.
+    static func drawnCurves(_ ranked: [Summary.ConfigurationRow], limit: Int) -> [Int] {
+        Array(ranked.indices.filter { ranked[$0].n > 0 }.prefix(limit))
     }
 
     /// For 2-D classification data, a configuration's best completed run gets boundary.csv

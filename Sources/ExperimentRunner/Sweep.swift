@@ -53,61 +53,16 @@ public struct Sweep: Sendable {
         public var missing: Int
         public var interrupted: Bool
         public var failed: [RunResult] { trained.filter { $0.status == .failed } }
-    }
-
-    /// The runs already complete on disk, after checking that no run folder belongs to
-    /// another configuration. Call before `run` to tell the user what will be skipped.
-    public func existingResults() throws -> [Int: RunResult] {
-        var complete = [Int: RunResult](), conflicts = [String]()
-        for run in assignedRuns {
-            switch state(of: run) {
-            case .missing: break
-            case let .complete(r): if !force { complete[run.index] = r }
-            case let .conflicting(file): if !force { conflicts.append(file) }
-            }
-        }
-        if let first = conflicts.first {
-            throw SpecError(file: plan.file, path: "", message: "\(first) holds a different configuration than this spec's run"
-                + (conflicts.count > 1 ? " (and \(conflicts.count - 1) more runs)" : "")
-                + "; results are never mixed: pass --force to train again and replace them, or choose another --results folder")
-        }
-        return complete
-    }
-
-    /// The datasets, built once per sweep: one per distinct (dataset spec, output width, loss,
-    /// precision), shared read-only by every run. Also checks every run's shapes, so that
-    /// nothing trains unless every configuration fits its data.
-    public func buildData() throws -> [Int: LoadedData] {
-        struct Key: Equatable {
-            var dataset: DatasetSpec, outputs: Int, loss: Loss, precision: TrainingSpec.Precision
-        }
-        var built: [(key: Key, data: LoadedData)] = []
-        var byRun = [Int: LoadedData]()
-        for run in plan.runs {
-            let key = Key(dataset: run.spec.dataset, outputs: run.spec.model.layers.last!.units, loss: run.spec.loss,
-                          precision: run.spec.training.precision)
-            let data: LoadedData
-            if let hit = built.first(where: { $0.key == key }) {
-                data = hit.data
-            } else {
-                switch key.precision {
-                case .float64: data = .float64(try key.dataset.build(as: Double.self, outputs: key.outputs, loss: key.loss, file: plan.file))
-                case .float32: data = .float32(try key.dataset.build(as: Float.self, outputs: key.outputs, loss: key.loss, file: plan.file))
-                }
-                built.append((key, data))
-            }
-            try run.spec.checkShapes(features: data.features, outputs: key.outputs, rows: data.trainingCount, file: plan.file)
-            byRun[run.index] = data
-        }
-        return byRun
+        /// The first run whose folder could not be written (the sweep stopped there).
+        public var writeError: ResultsError? { trained.lazy.compactMap(\.writeError).first }
     }
 
     /// Trains every run not yet complete and writes every file.
     /// - Parameter starting: called once the spec, the data and the results folder are
     ///   checked, just before training, with the number of complete runs to be skipped.
     public func run(progress: Progress, starting: ((Int) -> Void)? = nil) async throws -> Report {
-        let data = try buildData()
-        let existing = try existingResults()
+        let data = try plan.buildData()
+        let existing = try claimRuns(data: data)
         starting?(existing.count)
         BLAS.useSingleThread()
         if shard == nil || shard?.index == 0 {
@@ -150,7 +105,7 @@ public struct Sweep: Sendable {
                     default:
                         trained.append(result)
                         progress.finished(result)
-                        if result.status == .failed && failFast { cancellation.cancel() }
+                        if result.status == .failed && (failFast || result.writeError != nil) { cancellation.cancel() }
                         let c = result.run.configurationIndex
                         remaining[c]! -= 1
                         if remaining[c] == 0 && shard == nil && !cancellation.isCancelled {
@@ -174,7 +129,7 @@ public struct Sweep: Sendable {
             // The summaries show every run complete on disk now, whoever trained it, so that
             // two processes on one folder each leave a summary of everything done so far.
             let lock = try FileLock.acquire(directory.path + "/.summary.lock", wait: true)
-            var byIndex = completeOnDisk()
+            var byIndex = completeOnDisk(data: data)
             for r in trained where r.status == .failed { byIndex[r.run.index] = r }
             results = byIndex.values.sorted { $0.run.index < $1.run.index }
             try writeSummaries(results, progress: progress, runWarnings: trained, data: data, drawn: drawn)

@@ -28,16 +28,23 @@ public struct SweepPlan: Sendable {
     public var axes: [GridAxis]
     public var runs: [PlannedRun]
     public var configurationCount: Int
+    /// The spec's `report.curves`.
+    public var reportCurves: Int
 
-    public static func load(file: String, overrides: [Override] = []) throws -> SweepPlan {
+    /// The most runs a plan holds; `run` asks for --yes above 100,000.
+    public static let maximumRuns = 1_000_000
+
+    /// - Parameter maximumRuns: a grid of more runs is refused, counted from its axes before
+    ///   anything is expanded.
+    public static func load(file: String, overrides: [Override] = [], maximumRuns: Int = maximumRuns) throws -> SweepPlan {
         let bytes: [UInt8]
         do { bytes = try readFile(file) } catch { throw SpecError(file: file, path: "", message: "cannot read: \(error)") }
         let json: JSONValue
         do { json = try JSONParser.parse(bytes) } catch { throw SpecError(file: file, path: "", message: "invalid JSON at \(error)") }
-        return try SweepPlan(json: json, file: file, overrides: overrides)
+        return try SweepPlan(json: json, file: file, overrides: overrides, maximumRuns: maximumRuns)
     }
 
-    public init(json original: JSONValue, file: String, overrides: [Override] = []) throws(SpecError) {
+    public init(json original: JSONValue, file: String, overrides: [Override] = [], maximumRuns: Int = maximumRuns) throws(SpecError) {
         self.file = file
         guard case .object = original else { throw SpecError(file: file, path: "", message: "a spec is a JSON object") }
         // Fixed overrides replace fields; sweeping ones become grid axes after the file's own.
@@ -47,8 +54,12 @@ public struct SweepPlan: Sendable {
         if case let .object(members)? = original["grid"] { gridMembers = members; hasGridObject = true }
         for o in overrides {
             if o.isSweep {
-                gridMembers.removeAll { $0.key == o.pathText }
-                gridMembers.append((o.pathText, .array(o.values)))
+                // An axis the file sweeps keeps its place (run ids and heatmap axes stay put).
+                if let i = gridMembers.firstIndex(where: { $0.key == o.pathText }) {
+                    gridMembers[i].value = .array(o.values)
+                } else {
+                    gridMembers.append((o.pathText, .array(o.values)))
+                }
             } else {
                 gridMembers.removeAll { $0.key == o.pathText }
                 do { json = try json.setting(o.path.components[...], to: o.values[0]) } catch {
@@ -68,10 +79,13 @@ public struct SweepPlan: Sendable {
             for (key, value) in members {
                 let reader = JSONReader(value, path: JSONPath([.key("grid"), .key(key)]), file: file)
                 guard let path = GridAxis.parsePath(key) else { throw reader.error("not a path like optimizer.learning_rate or model.layers[0].units") }
-                if case .key(let first) = path.components.first, ["grid", "seeds", "name"].contains(first) {
-                    throw reader.error("\(first) cannot be swept\(first == "seeds" ? ": every configuration already runs once per seed" : "")")
+                if case .key(let first) = path.components.first, (["grid", "seeds"] + ExperimentSpec.descriptive).contains(first) {
+                    throw reader.error("\(first) cannot be swept\(first == "seeds" ? ": every configuration already runs once per seed" : ExperimentSpec.descriptive.contains(first) ? ": it describes the experiment and is not a hyperparameter" : "")")
                 }
                 let values = try reader.nonEmptyArray().map(\.value)
+                for (i, v) in values.enumerated() where values[..<i].contains(where: { $0.sameValue(as: v) }) {
+                    throw reader.error("the value \(v.serialized(indent: nil)) is listed twice: every value of an axis is a different configuration")
+                }
                 // A later axis that replaces an object holding an earlier axis's field would
                 // silently undo that axis in every configuration.
                 if let earlier = paths.first(where: { $0.components.starts(with: path.components) }) {
@@ -89,13 +103,23 @@ public struct SweepPlan: Sendable {
         if case let .object(members) = base { base = .object(members.filter { $0.key != "grid" }) }
         let baseSpec = try ExperimentSpec(json: base, file: file)
         name = baseSpec.name
+        reportCurves = baseSpec.reportCurves
 
+        // Counted from the axes' lengths, with checked arithmetic, before anything is expanded.
+        var total = baseSpec.seeds.count, overflow = false
+        for axis in axes where !overflow {
+            (total, overflow) = total.multipliedReportingOverflow(by: axis.values.count)
+        }
+        if overflow || total > maximumRuns {
+            let count = overflow ? "more than \(Int.max)" : String(total)
+            throw SpecError(file: file, path: "grid", message: maximumRuns < Self.maximumRuns
+                ? "\(count) runs: more than 100,000; pass --yes to run them all (at most \(Self.maximumRuns))"
+                : "\(count) runs: more than this tool plans at once (\(Self.maximumRuns)); split the grid into several specs")
+        }
         // The cartesian product, first axis slowest, then the seeds.
         var combinations: [[Int]] = [[]]
         for axis in axes { combinations = combinations.flatMap { c in axis.values.indices.map { c + [$0] } } }
         configurationCount = combinations.count
-        let total = combinations.count * baseSpec.seeds.count
-        guard total <= 1_000_000 else { throw SpecError(file: file, path: "grid", message: "\(total) runs: more than this tool will plan at once (1000000)") }
         var runs = [PlannedRun]()
         var seenIDs = [String: Int]()
         for (c, combination) in combinations.enumerated() {
@@ -117,7 +141,11 @@ public struct SweepPlan: Sendable {
             if let n = seenIDs[configurationID] { seenIDs[configurationID] = n + 1; configurationID += "#\(n + 1)" } else { seenIDs[configurationID] = 1 }
             for seed in baseSpec.seeds {
                 let id = (swept.isEmpty ? "" : configurationID + ",") + "seed=\(seed)"
+                guard id.utf8.count <= 200 else {
+                    throw SpecError(file: file, path: "grid", message: "the run id \"\(id.prefix(60))...\" is \(id.utf8.count) bytes long, more than a folder name takes (200): sweep fewer or shorter values")
+                }
                 var runConfig = try! config.setting([.key("seeds")], to: .array([.number(String(seed))]))
+                if case let .object(members) = runConfig { runConfig = .object(members.filter { $0.key != "$schema" }) }
                 runConfig = try! runConfig.setting([.key("name")], to: .string(GridAxis.valueLabel(.string("\(name)-\(id)"))))
                 var runSpec = spec
                 runSpec.seeds = [seed]

@@ -20,32 +20,45 @@ public enum Verification {
         guard let statusText = try? String(contentsOfFile: dir + "/status.json", encoding: .utf8), let status = StatusFile(text: statusText) else {
             throw DataError(file: dir, message: "not a complete run: no readable status.json (train it with backprop run first)")
         }
-        guard let metricsText = try? String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8), MetricsLog.parse(metricsText) != nil else {
-            throw DataError(file: dir + "/metrics.csv", message: "missing or not a metrics log")
+        guard let metricsText = try? String(contentsOfFile: dir + "/metrics.csv", encoding: .utf8) else {
+            throw DataError(file: dir + "/metrics.csv", message: "missing or unreadable")
         }
         let plan = try SweepPlan.load(file: configPath)
         guard plan.runs.count == 1, let run = plan.runs.first else {
             throw SpecError(file: configPath, path: "", message: "expands to \(plan.runs.count) runs; a run's config.json has one")
         }
         let sweep = Sweep(plan: plan, jobs: 1, gnuplot: nil)
-        let data = try sweep.buildData()[run.index]!
+        let data = try plan.buildData()[run.index]!
         BLAS.useSingleThread()
-        let again: (RunResult, JSONValue)
-        switch data {
-        case let .float64(d): let (r, n) = Sweep.train(run, d, cancellation: Cancellation())!; again = (r, ModelFile.json(n))
-        case let .float32(d): let (r, n) = Sweep.train(run, d, cancellation: Cancellation())!; again = (r, ModelFile.json(n))
+        var again: (RunResult, JSONValue)
+        switch data.splits {
+        case let .float64(d): let (r, n) = Sweep.train(run, d, cancellation: Cancellation())!; again = (r, ModelFile.json(n, classes: d.training.classNames))
+        case let .float32(d): let (r, n) = Sweep.train(run, d, cancellation: Cancellation())!; again = (r, ModelFile.json(n, classes: d.training.classNames))
         }
+        again.0.dataFingerprint = data.fingerprint
         var lines = [String]()
-        // Metrics: every column but seconds, as the CSV text that holds the exact bits.
-        func withoutSeconds(_ csv: String) -> [[String]] { CSV.parse(csv).map { Array($0.dropLast()) } }
+        // Metrics: every line as written, byte for byte but the last field (seconds): numbers
+        // are written at full precision, so equal text is equal bits, and a changed header or
+        // line end (CRLF) is a difference too.
+        func withoutSeconds(_ csv: String) -> [[String]] {
+            csv.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                if fields.count > 1 { fields.removeLast() }
+                return fields
+            }
+        }
         let disk = withoutSeconds(metricsText), now = withoutSeconds(MetricsLog.csv(again.0.rows, activations: run.spec.model.layers.map(\.activation)))
-        if disk != now {
-            let header = disk.first ?? []
+        if metricsText.contains("\r") {
+            lines.append("metrics.csv differs: its lines end in CRLF on disk, in LF as backprop writes them")
+        } else if disk != now {
+            let header = now.first ?? []
             if let r = (0..<min(disk.count, now.count)).first(where: { disk[$0] != now[$0] }) {
                 let c = (0..<min(disk[r].count, now[r].count)).first { disk[r][$0] != now[r][$0] } ?? 0
-                lines.append("metrics.csv differs at epoch \(disk[r].first ?? "?"), \(header[safe: c] ?? "?"): \(disk[r][safe: c] ?? "?") on disk, \(now[r][safe: c] ?? "?") now")
+                let place = r == 0 ? "in its header" : "at epoch \(now[r].first ?? "?"), \(header[safe: c] ?? "?")"
+                func shown(_ s: String?) -> String { (s ?? "?").replacingOccurrences(of: "\r", with: "\\r") }
+                lines.append("metrics.csv differs \(place): \(shown(disk[r][safe: c])) on disk, \(shown(now[r][safe: c])) now")
             } else {
-                lines.append("metrics.csv has \(disk.count - 1) rows on disk, \(now.count - 1) now")
+                lines.append("metrics.csv has \(disk.count - 2) rows on disk, \(now.count - 2) now")
             }
         }
         let model = (try? String(contentsOfFile: dir + "/model.json", encoding: .utf8)) ?? ""
@@ -56,7 +69,7 @@ public enum Verification {
         if mine != theirs { lines.append("status.json differs: \(statusText.split(separator: "\n").joined()) on disk") }
         if lines.isEmpty {
             let columns = (disk.first ?? []).dropFirst().joined(separator: ", ")
-            lines.append("identical, bit for bit: \(disk.count - 1) epochs of \(columns), model.json and status (\(status.status.rawValue))")
+            lines.append("identical, bit for bit: \(disk.count - 2) epochs of \(columns), model.json and status (\(status.status.rawValue))")
         }
         return Outcome(identical: lines.count == 1 && lines[0].hasPrefix("identical"), lines: lines)
     }

@@ -11,16 +11,19 @@ struct Run: AsyncParsableCommand {
             SIGINT or SIGTERM stops the sweep: no new run starts, runs in flight are abandoned, \
             the summary of what completed is written, and the exit code is 130 (a second \
             signal exits at once). Exit codes: 0 every run completed or diverged, 1 a run \
-            failed, 2 invalid spec or data, 130 interrupted.
+            failed, 2 invalid spec, data, results folder or command line, 130 interrupted.
             """)
 
     @OptionGroup var spec: SpecOptions
 
-    @Option(help: "How many runs train at once (default: the number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "How many runs train at once (default: the number of cores, \(ProcessInfo.processInfo.activeProcessorCount) here).")
+    var jobs: Int?
 
     @Option(help: "The folder that holds each experiment's results folder.")
     var results: String = "results"
+
+    @Option(help: "Write the results under this name instead of the spec's (results/<name>/): a quick variant beside the real sweep.")
+    var name: String?
 
     @Flag(help: "Print only errors and the path of the summary.")
     var quiet = false
@@ -38,7 +41,9 @@ struct Run: AsyncParsableCommand {
     var shard: String?
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if results.isEmpty { throw ValidationError("--results must name a folder (it is \"\")") }
+        if let name, let problem = ExperimentSpec.nameProblem(name) { throw ValidationError("--name \(problem): use ASCII letters, digits, '-', '_', '.' and '+'") }
         if let shard { _ = try Self.parseShard(shard) }
     }
 
@@ -55,11 +60,9 @@ struct Run: AsyncParsableCommand {
         let signals = Self.stopOnSignals(cancellation)
         defer { signals.forEach { $0.cancel() } }
         let (directory, report) = try await reportingInputErrors { () async throws -> (String, Sweep.Report) in
-            let plan = try spec.plan()
-            if plan.runs.count > 100_000 && !yes {
-                throw SpecError(file: plan.file, path: "grid", message: "\(plan.runs.count) runs: more than 100,000; pass --yes to run them all")
-            }
+            let plan = try spec.plan(maximumRuns: yes ? SweepPlan.maximumRuns : 100_000, named: name)
             let gnuplot = Gnuplot.find()
+            let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
             var sweep = Sweep(plan: plan, jobs: jobs, resultsRoot: self.results, gnuplot: gnuplot)
             sweep.force = force
             sweep.failFast = failFast
@@ -84,14 +87,16 @@ struct Run: AsyncParsableCommand {
             print("shard \(shard!) done: \(report.trained.count) trained, \(report.skipped) already complete, \(report.missing) missing; "
                 + "merge the shards with: backprop summarize \(directory)")
         } else {
-            if !quiet, let summary = try? String(contentsOfFile: directory + "/summary.md", encoding: .utf8) {
-                print("\n" + summary)
-            }
-            print("summary: \(directory)/summary.md")
+            if !quiet { print("\n" + Summary.shortTable(report.results, limit: 10), terminator: "") }
+            print("summary: \(directory)/summary.md\nreport:  \(directory)/index.html")
+        }
+        if let error = report.writeError {
+            printError(error.description)
+            throw ExitCode(2)
         }
         if report.busy > 0 { printError("\(report.busy) run\(report.busy == 1 ? " was" : "s were") being trained by another backprop process and left to it") }
         for f in report.failed { printError("\(f.run.id) failed: \(f.message ?? "")") }
-        if report.interrupted {
+        if report.interrupted && report.missing > 0 {
             printError("interrupted: \(report.missing) run\(report.missing == 1 ? "" : "s") not complete; run the same command again to finish them")
             throw ExitCode(130)
         }

@@ -16,6 +16,6 @@ struct Summarize: AsyncParsableCommand {
             return try sweep.summarize(progress: Progress(style: .lines, total: 0))
         }
         print("summarized \(complete) complete run\(complete == 1 ? "" : "s")" + (missing > 0 ? "; \(missing) still missing" : "")
-            + ": \(directory)/summary.md")
+            + ": \(ResultsDirectory.display(directory))/summary.md")
     }
 }

@@ -46,7 +46,7 @@ import TestSupport
         #expect(error("a,y\n1,0\n2,x,3\n") == "data.csv:3:1: 3 fields where the header has 2")
         #expect(error("a,b,y\n1,2,0\n1,abc,0\n") == "data.csv:3:3: \"b\" is \"abc\", not a number")
         #expect(error("a,b,y\n1,,0\n") == "data.csv:2:3: \"b\" is missing")
-        #expect(error("a,b,y\n1,nan,0\n") == "data.csv:2:3: \"b\" is nan; values must be finite")
+        #expect(error("a,b,y\n1,nan,0\n") == "data.csv:2:3: \"b\" is \"nan\"; values must be finite")
         #expect(error("a,y\n1,\n") == "data.csv:2:3: the target \"y\" is missing")
         #expect(error("a,y\n1,\"open\n") == "data.csv:2:3: a quoted field never closes")
         #expect(error("a,y\n1,\"q\"x\n") == "data.csv:2:6: text after a closing quote")

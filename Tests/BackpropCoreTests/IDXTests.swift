@@ -41,6 +41,6 @@ import TestSupport
         #expect(error([0, 0, 8, 1, 0, 0]) == "bad-idx: truncated: the header needs 4 bytes, the file ends after 2")
         #expect(error(idxBytes(dimensions: [5], values: [1, 2, 3])) == "bad-idx: truncated: 5 labels needs 5 bytes, the file ends after 3")
         #expect(error(idxBytes(dimensions: [2, 2, 2], values: [1, 2, 3, 4, 5])) == "bad-idx: truncated: items 1-2 of 2 needs 8 bytes, the file ends after 5")
-        #expect(error(idxBytes(dimensions: [0, 28, 28], values: [])) == "bad-idx: IDX dimensions [0, 28, 28] are empty or impossibly large")
+        #expect(error(idxBytes(dimensions: [0, 28, 28], values: [])) == "bad-idx: IDX dimensions 0 x 28 x 28 are empty or impossibly large")
     }
 }

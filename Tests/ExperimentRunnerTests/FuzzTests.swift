@@ -37,12 +37,12 @@ import TestSupport
             if case let .generated(_, samples, _, _, _) = first.spec.dataset.source, samples > 5_000 { return .rejected }
             if case .fashionMNIST = first.spec.dataset.source { return .rejected }
             let sweep = Sweep(plan: plan, jobs: 1, gnuplot: nil)
-            let data = try sweep.buildData()
+            let data = try sweep.plan.buildData()
             var run = first
             run.spec.training.epochs = min(run.spec.training.epochs, 3)
             // Valid but heavy (the limits allow 100 million parameters): not for a unit test.
             guard Network<Double>.parameterCount(inputs: data[run.index]!.features, architecture: run.spec.model.layers) < 2_000_000 else { return .rejected }
-            switch data[run.index]! {
+            switch data[run.index]!.splits {
             case let .float64(d): _ = Sweep.train(run, d, cancellation: Cancellation())
             case let .float32(d): _ = Sweep.train(run, d, cancellation: Cancellation())
             }

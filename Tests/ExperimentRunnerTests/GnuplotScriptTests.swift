@@ -15,30 +15,32 @@ import Testing
     }
 
     @Test func sweepPlotHasBandsLegendAndBothFormats() {
-        let s = GnuplotScript.sweepCurves(.loss(name: "sse"), title: "sweep", curves: [("lr=0.1", 2), ("lr=0.2", 6)],
+        let s = GnuplotScript.sweepCurves(.loss(name: "sse"), title: "sweep", curves: [.init(label: "lr=0.1", column: 2, countColumn: 1, seeds: 3), .init(label: "lr=0.2", column: 6, countColumn: 5, seeds: 3)],
                                           hasValidation: true, logScale: true, omitted: 3)
-        #expect(s.contains("using 1:(($2-$3) > 0 ? $2-$3 : $2):($2+$3) with filledcurves lc rgb \"#0072B2\" notitle"))
-        #expect(s.contains("using 1:2 with lines lw 2 lc rgb \"#0072B2\" title \"lr=0.1\""))
-        #expect(s.contains("using 1:8 with lines lw 2 dt 2 lc rgb \"#E69F00\" notitle"))
-        #expect(s.contains("best 2 shown, 3 more in summary.md"))
+        // Drawn only where every completed seed reached the epoch (n, the column before, is 3).
+        #expect(s.contains("using 1:($1 == 3 ? (($2-$3) > 0 ? $2-$3 : $2) : NaN):($1 == 3 ? ($2+$3) : NaN) with filledcurves lc rgb \"#0072B2\" notitle"))
+        #expect(s.contains("using 1:($1 == 3 ? $2 : NaN) with lines lw 2 lc rgb \"#0072B2\" title \"lr=0.1\""))
+        #expect(s.contains("using 1:($5 == 3 ? $8 : NaN) with lines lw 2 dt 2 lc rgb \"#E69F00\" notitle"))
+        #expect(s.contains("best 2 drawn, 3 more listed under the plot in index.html"))
         #expect(s.contains("set logscale y"))
         #expect(s.contains("(log scale)"))
         #expect(s.contains("set output \"loss.png\"") && s.contains("set output \"loss.svg\""))
     }
 
     @Test func accuracyPlotReadsTheAccuracyColumns() {
-        let s = GnuplotScript.sweepCurves(.accuracy, title: "moons: accuracy", curves: [("lr=0.1", 6)], hasValidation: true,
+        let s = GnuplotScript.sweepCurves(.accuracy, title: "moons: accuracy", curves: [.init(label: "lr=0.1", column: 6, countColumn: 2, seeds: 1)], hasValidation: true,
                                           logScale: false, omitted: 0)
         #expect(s.contains("set ylabel \"accuracy\""))
         #expect(s.contains("set yrange [*:1]"))
-        #expect(s.contains("\"curves.csv\" skip 1 using 1:($6-$7):($6+$7) with filledcurves"))
-        #expect(s.contains("using 1:8 with lines lw 2 dt 2"))
+        #expect(s.contains("\"curves.csv\" skip 1 using 1:($2 == 1 ? ($6-$7) : NaN):($2 == 1 ? ($6+$7) : NaN) with filledcurves"))
+        #expect(s.contains("using 1:($2 == 1 ? $8 : NaN) with lines lw 2 dt 2"))
         #expect(s.contains("set output \"accuracy.png\"") && s.contains("set output \"accuracy.svg\""))
     }
 
     @Test func heatmapHasOneTicPerValueAndLabelsEachCell() {
         let s = GnuplotScript.heatmap(title: "t", value: "mean final loss", xLabel: "model.layers[0].units", xValues: ["2", "8"],
-                                      yLabel: "optimizer.learning_rate", yValues: ["0.05", "0.2", "0.8"], lowerIsBetter: true)
+                                      yLabel: "optimizer.learning_rate", yValues: ["0.05", "0.2", "0.8"], lowerIsBetter: true,
+                                      range: (0.25, 0.5))
         #expect(s.contains("set xtics (\"2\" 0, \"8\" 1)"))
         #expect(s.contains("set ytics (\"0.05\" 0, \"0.2\" 1, \"0.8\" 2)"))
         #expect(s.contains("set xrange [-0.5:1.5]") && s.contains("set yrange [-0.5:2.5]"))
@@ -46,6 +48,7 @@ import Testing
         #expect(s.contains("\"heatmap.csv\" skip 1 using 1:2:4 with labels"))
         #expect(s.contains("set datafile missing \"NaN\""))
         #expect(s.contains("set cblabel \"mean final loss\""))
+        #expect(s.contains("set cbrange [0.25:0.5]"))
     }
 
     @Test func boundaryDrawsTheGridThenEachClass() {

@@ -36,8 +36,8 @@ import TestSupport
         let (_, f64) = try await Self.run("iris.json", sets: ["seeds=[1]", "training.epochs=20"], root: temporaryDirectory())
         let (plan, f32) = try await Self.run("iris.json", sets: ["seeds=[1]", "training.epochs=20", "training.precision=\"float32\""],
                                              root: temporaryDirectory())
-        let data = try Sweep(plan: plan, jobs: 1, gnuplot: nil).buildData()[0]!
-        guard case .float32 = data else { Issue.record("not float32"); return }
+        let data = try plan.buildData()[0]!
+        guard case .float32 = data.splits else { Issue.record("not float32"); return }
         for (a, b) in zip(f64[0].rows, f32[0].rows) {
             expectClose(b.record.trainLoss, a.record.trainLoss, tolerance: 1e-4)
         }
@@ -56,6 +56,6 @@ import TestSupport
             #expect(r.test!.accuracy! > 0.6, "\(r.run.id): \(r.test!.accuracy!)")
         }
         let md = try String(contentsOfFile: root + "/fashion-mnist/summary.md", encoding: .utf8)
-        #expect(md.contains("test accuracy (mean)"))
+        #expect(md.contains("test_accuracy (mean)"))
     }
 }

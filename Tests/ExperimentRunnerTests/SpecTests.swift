@@ -78,7 +78,7 @@ func specError(_ edit: (inout String) -> Void) -> String? {
 
     @Test func shapesAreCheckedAgainstTheData() throws {
         let plan = try SweepPlan(json: try JSONParser.parse(#"{"name": "t", "dataset": {"name": "spirals", "classes": 3}, "model": {"layers": [{"units": 2, "activation": "softmax"}]}, "loss": "cross_entropy", "optimizer": {"learning_rate": 0.5}, "training": {"epochs": 1}}"#), file: "x.json")
-        #expect { _ = try Sweep(plan: plan, jobs: 1, gnuplot: nil).buildData() } throws: {
+        #expect { _ = try plan.buildData() } throws: {
             "\($0)".contains("x.json: model.layers: the output layer has 2 units but the dataset has 3 classes")
         }
     }
@@ -132,7 +132,7 @@ func specError(_ edit: (inout String) -> Void) -> String? {
     func dataError(_ json: String) -> String? {
         do {
             let plan = try SweepPlan(json: try JSONParser.parse(json), file: "x.json")
-            _ = try Sweep(plan: plan, jobs: 1, gnuplot: nil).buildData()
+            _ = try plan.buildData()
             return nil
         } catch { return "\(error)" }
     }

@@ -6,7 +6,6 @@ import TestSupport
 
 /// The runner end to end, into a temporary folder, without gnuplot.
 @Suite struct SweepTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
     static func temporaryDirectory() -> String { TestSupport.temporaryDirectory() }
 
@@ -74,7 +73,7 @@ import TestSupport
 
     @Test func xorSpecReproducesTheNumPyReference() async throws {
         let root = Self.temporaryDirectory()
-        let plan = try SweepPlan.load(file: Self.packageRoot + "/experiments/xor.json")
+        let plan = try SweepPlan.load(file: packageRoot + "/experiments/xor.json")
         let results = try await Sweep(plan: plan, jobs: 1, resultsRoot: root, gnuplot: nil)
             .run(progress: Progress(style: .quiet, total: 1)).results
         #expect(results.map(\.run.id) == ["seed=42"])
@@ -95,12 +94,12 @@ import TestSupport
     }
 
     @Test func everyExampleSpecPlans() throws {
-        let dir = Self.packageRoot + "/experiments"
+        let dir = packageRoot + "/experiments"
         let specs = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json") && $0 != "spec.schema.json" }
         #expect(specs.count >= 5)
         for spec in specs {
             let plan = try SweepPlan.load(file: dir + "/" + spec)
-            _ = try Sweep(plan: plan, jobs: 1, gnuplot: nil).buildData()
+            _ = try plan.buildData()
         }
     }
 }

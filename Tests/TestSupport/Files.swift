@@ -1,9 +1,31 @@
 import CZlib
 import Foundation
 
-/// A new empty folder under the system's temporary directory.
+/// Every file a test makes lives under one folder of this test process,
+/// `$TMPDIR/backprop-tests-<pid>`, removed when the process exits, whether its tests
+/// passed or failed. Folders left by a process that crashed are removed by the next run.
+public let testRoot: String = {
+    let temporary = NSTemporaryDirectory()
+    // A crashed run's folder (its process is gone) goes now.
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [] where name.hasPrefix("backprop-tests-") {
+        if let pid = Int32(name.dropFirst("backprop-tests-".count)), kill(pid, 0) != 0 && errno == ESRCH {
+            try? FileManager.default.removeItem(atPath: temporary + name)
+        }
+    }
+    let root = temporary + "backprop-tests-\(getpid())"
+    try! FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(atPath: testRoot) }
+    return root
+}()
+
+/// A path for a new file or folder, not created, under `testRoot`.
+public func temporaryPath(_ prefix: String = "test") -> String {
+    testRoot + "/" + prefix + "-" + UUID().uuidString
+}
+
+/// A new empty folder under `testRoot`.
 public func temporaryDirectory() -> String {
-    let path = NSTemporaryDirectory() + "backprop-test-" + UUID().uuidString
+    let path = temporaryPath()
     try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }

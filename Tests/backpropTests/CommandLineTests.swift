@@ -1,21 +1,21 @@
 import ExperimentRunner
 import Foundation
 import Testing
+import TestSupport
 
 /// The real `backprop` executable, run as a user would, its whole output checked.
 struct CLI {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     /// The test bundle sits beside the executable in the build products folder.
     static let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         .deletingLastPathComponent().appendingPathComponent("backprop").path
 
     struct Output { var status: Int32; var stdout: String; var stderr: String }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+    static func run(_ arguments: [String], directory: String = packageRoot, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -27,7 +27,7 @@ struct CLI {
     }
 
     static func temporarySpec(_ text: String) -> String {
-        let path = NSTemporaryDirectory() + "backprop-cli-\(UUID().uuidString).json"
+        let path = temporaryPath("cli") + ".json"
         try! text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -86,10 +86,10 @@ struct CLI {
 @Suite struct RunCommandTests {
     @Test func invalidSpecIsOneLineAndExitTwo() throws {
         let spec = CLI.temporarySpec(#"{"name": "bad", "dataset": {"name": "xor"}, "model": {"layers": [{"units": 1, "activation": "sigmod"}]}, "loss": "sse", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 1}}"#)
-        let out = try CLI.run(["run", spec, "--results", NSTemporaryDirectory() + "never"])
+        let out = try CLI.run(["run", spec, "--results", testRoot + "/never"])
         #expect(out.status == 2)
         #expect(out.stderr == "backprop: \(spec): model.layers[0].activation: unknown activation \"sigmod\" (did you mean \"sigmoid\"?)\n")
-        #expect(!FileManager.default.fileExists(atPath: NSTemporaryDirectory() + "never/bad"))
+        #expect(!FileManager.default.fileExists(atPath: testRoot + "/never/bad"))
     }
 
     @Test func malformedJSONAndMissingFile() throws {
@@ -103,32 +103,32 @@ struct CLI {
     }
 
     @Test func runWritesResultsAndPlainLinesWhenNotATerminal() throws {
-        let root = NSTemporaryDirectory() + "backprop-cli-" + UUID().uuidString
+        let root = temporaryPath("cli")
         let out = try CLI.run(["run", "experiments/xor-sweep.json", "--results", root, "--jobs", "2",
                                "--set", "training.epochs=50", "--set", "seeds=[1]"])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("xor-sweep: 6 runs (6 configurations × 1 seed); training 6, 2 at once"))
         #expect(out.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("[") && $0.contains("seed=1 completed") }.count == 6)
-        #expect(out.stdout.hasSuffix("summary: \(root)/xor-sweep/summary.md\n"))
+        #expect(out.stdout.hasSuffix("summary: \(root)/xor-sweep/summary.md\nreport:  \(root)/xor-sweep/index.html\n"))
         #expect(FileManager.default.fileExists(atPath: root + "/xor-sweep/runs/lr=0.5,units=4,seed=1/metrics.csv"))
         let spec = try JSONParser.parse(try String(contentsOfFile: root + "/xor-sweep/spec.json", encoding: .utf8))
         #expect(spec["training"]?["epochs"] == .number("50"))
     }
 
     @Test func missingGnuplotWarnsOnceAndStillWritesScripts() throws {
-        let root = NSTemporaryDirectory() + "backprop-cli-" + UUID().uuidString
+        let root = temporaryPath("cli")
         let out = try CLI.run(["run", "experiments/xor.json", "--results", root, "--quiet", "--set", "training.epochs=10"],
                               environment: ["BACKPROP_GNUPLOT": "/nonexistent/gnuplot"])
         #expect(out.status == 0)
         #expect(out.stderr.components(separatedBy: "gnuplot is not installed").count == 2)
-        #expect(out.stdout == "summary: \(root)/xor/summary.md\n")
+        #expect(out.stdout == "summary: \(root)/xor/summary.md\nreport:  \(root)/xor/index.html\n")
         #expect(FileManager.default.fileExists(atPath: root + "/xor/loss.gp"))
         #expect(!FileManager.default.fileExists(atPath: root + "/xor/loss.png"))
     }
 
     @Test func aFailingGnuplotIsAWarningNotALostResult() throws {
-        let root = NSTemporaryDirectory() + "backprop-cli-" + UUID().uuidString
-        let fake = NSTemporaryDirectory() + "gnuplot-\(UUID().uuidString)"
+        let root = temporaryPath("cli")
+        let fake = temporaryPath("gnuplot")
         try "#!/bin/sh\ncat >/dev/null; echo 'line 3: unknown terminal' >&2; exit 1\n".write(toFile: fake, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
         let out = try CLI.run(["run", "experiments/xor.json", "--results", root, "--quiet", "--set", "training.epochs=3"],
@@ -140,18 +140,18 @@ struct CLI {
     }
 
     @Test func configJSONReproducesItsRunAndPlotRendersAgain() throws {
-        let root = NSTemporaryDirectory() + "backprop-cli-" + UUID().uuidString
+        let root = temporaryPath("cli")
         #expect(try CLI.run(["run", "experiments/xor-sweep.json", "--results", root, "--quiet", "--set", "training.epochs=20"]).status == 0)
         let run = root + "/xor-sweep/runs/lr=2.0,units=4,seed=3"
         let again = try CLI.run(["run", run + "/config.json", "--results", root + "/again", "--quiet"])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout == "summary: \(root)/again/xor-sweep-lr_2.0_units_4_seed_3/summary.md\n")
+        #expect(again.stdout == "summary: \(root)/again/xor-sweep-lr_2.0_units_4_seed_3/summary.md\nreport:  \(root)/again/xor-sweep-lr_2.0_units_4_seed_3/index.html\n")
         func metrics(_ path: String) throws -> [[String]] {
             CSV.parse(try String(contentsOfFile: path, encoding: .utf8)).map { Array($0.dropLast()) }
         }
         #expect(try metrics(run + "/metrics.csv") == metrics(root + "/again/xor-sweep-lr_2.0_units_4_seed_3/runs/seed=3/metrics.csv"))
         // `plot` draws every picture again from the scripts and CSVs.
-        guard Gnuplot.find() != nil else { return }
+        #expect(Gnuplot.find() != nil, "gnuplot is a dependency (make deps installs it)")
         try FileManager.default.removeItem(atPath: root + "/xor-sweep/loss.png")
         try FileManager.default.removeItem(atPath: run + "/loss.png")
         let plot = try CLI.run(["plot", root + "/xor-sweep"])
@@ -175,14 +175,14 @@ struct CLI {
 
 @Suite struct ClusterCommandTests {
     @Test func slurmWritesBothScriptsAndSaysHowToSubmit() throws {
-        let root = NSTemporaryDirectory() + "backprop-slurm-" + UUID().uuidString
+        let root = temporaryPath("slurm")
         let out = try CLI.run(["slurm", "experiments/moons-sweep.json", "--shards", "4", "--results", root])
         #expect(out.status == 0, "\(out.stderr)")
         let dir = root + "/moons-sweep/slurm"
         #expect(out.stdout.hasPrefix("moons-sweep: 27 runs in 4 array tasks\n  \(dir)/moons-sweep.array.sbatch\n  \(dir)/moons-sweep.summary.sbatch\n"))
         #expect(out.stdout.contains("submit with: jid=$(sbatch --parsable '\(dir)/moons-sweep.array.sbatch') && sbatch --dependency=afterany:$jid"))
         let script = try String(contentsOfFile: dir + "/moons-sweep.array.sbatch", encoding: .utf8)
-        #expect(script.contains("#SBATCH --array=0-3\n") && script.contains("'\(CLI.packageRoot)/experiments/moons-sweep.json'"))
+        #expect(script.contains("#SBATCH --array=0-3\n") && script.contains("'\(packageRoot)/experiments/moons-sweep.json'"))
         // bash accepts both scripts.
         for name in ["array", "summary"] {
             let check = Process()
@@ -201,7 +201,7 @@ struct CLI {
     }
 
     @Test func summarizeSaysWhatIsMissing() throws {
-        let root = NSTemporaryDirectory() + "backprop-summarize-" + UUID().uuidString
+        let root = temporaryPath("summarize")
         let shard = try CLI.run(["run", "experiments/xor-sweep.json", "--set", "training.epochs=20", "--shard", "0/2", "--results", root],
                                 environment: ["BACKPROP_GNUPLOT": "/nonexistent"])
         #expect(shard.status == 0, "\(shard.stderr)")

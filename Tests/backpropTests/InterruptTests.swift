@@ -1,6 +1,7 @@
 import ExperimentRunner
 import Foundation
 import Testing
+import TestSupport
 
 /// Kill and resume, as real processes: a sweep stopped part-way by SIGINT (or SIGKILL) and
 /// run again ends with exactly the results of a sweep never interrupted.
@@ -52,7 +53,7 @@ import Testing
     }
 
     static let reference: String = {
-        let root = NSTemporaryDirectory() + "backprop-reference-" + UUID().uuidString
+        let root = temporaryPath("reference")
         let out = try! CLI.run(["run", spec, "--results", root, "--jobs", "2"], environment: ["BACKPROP_GNUPLOT": "/nonexistent"])
         precondition(out.status == 0, out.stderr)
         return root
@@ -60,7 +61,7 @@ import Testing
 
     @Test(arguments: [SIGINT, SIGTERM])
     func aSignalStopsCleanlyAndTheNextRunFinishes(_ signal: Int32) throws {
-        let root = NSTemporaryDirectory() + "backprop-signal-" + UUID().uuidString
+        let root = temporaryPath("signal")
         let stopped = try Self.interrupted(root: root, signal: signal)
         #expect(stopped.reason == .exit && stopped.status == 130, "\(stopped.stderr)")
         #expect(stopped.stderr.contains("stopping: no new runs start"))
@@ -83,14 +84,14 @@ import Testing
     }
 
     @Test func sigkillLosesNothingComplete() throws {
-        let root = NSTemporaryDirectory() + "backprop-sigkill-" + UUID().uuidString
+        let root = temporaryPath("sigkill")
         let killed = try Self.interrupted(root: root, signal: SIGKILL, atLeast: 3)
         #expect(killed.reason == .uncaughtSignal && killed.status == SIGKILL)
         try finishAndCompare(root, skipping: Self.statusFiles(root))
     }
 
     @Test func twoProcessesOnOneFolderShareTheWork() throws {
-        let root = NSTemporaryDirectory() + "backprop-two-" + UUID().uuidString
+        let root = temporaryPath("two")
         func start() throws -> (Process, Pipe) {
             let p = Process(), out = Pipe()
             p.executableURL = URL(fileURLWithPath: CLI.executable)
@@ -120,7 +121,7 @@ import Testing
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout == "\(run): identical, bit for bit: 1501 epochs of train_loss, val_loss, train_accuracy, val_accuracy, learning_rate, model.json and status (completed)\n")
         // A changed number is found and named.
-        let copy = NSTemporaryDirectory() + "backprop-verify-" + UUID().uuidString
+        let copy = temporaryPath("verify")
         try FileManager.default.copyItem(atPath: Self.reference, toPath: copy)
         let model = copy + "/interrupt/runs/lr=0.2,seed=1/model.json"
         var text = try String(contentsOfFile: model, encoding: .utf8)
@@ -132,13 +133,16 @@ import Testing
 }
 
 @Suite struct ExitCodeTests {
-    @Test func aFailedRunExitsOne() throws {
-        let root = NSTemporaryDirectory() + "backprop-fail-" + UUID().uuidString
+    /// A file where a run's folder belongs: one line naming it and what to do, exit 2, and
+    /// nothing trained.
+    @Test func aFileWhereARunFolderBelongsIsOneLineExitTwo() throws {
+        let root = temporaryPath("fail")
         try FileManager.default.createDirectory(atPath: root + "/xor/runs", withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: root + "/xor/runs/seed=42", contents: Data())
         let out = try CLI.run(["run", "experiments/xor.json", "--results", root], environment: ["BACKPROP_GNUPLOT": "/nonexistent"])
-        #expect(out.status == 1)
-        #expect(out.stderr.contains("backprop: seed=42 failed: cannot lock"))
+        #expect(out.status == 2)
+        #expect(out.stderr == "backprop: \(root)/xor/runs/seed=42: cannot create the folder: a file stands where a folder belongs; move it or choose another --results folder\n")
+        #expect(out.stdout == "")
     }
 
     @Test func moreThan100000RunsNeedYes() throws {
@@ -150,13 +154,13 @@ import Testing
                   "training.epochs": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], "dataset.seed": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
                   "model.layers[0].units": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}}
         """#)
-        let out = try CLI.run(["run", spec, "--results", NSTemporaryDirectory() + "backprop-huge-" + UUID().uuidString])
+        let out = try CLI.run(["run", spec, "--results", temporaryPath("huge")])
         #expect(out.status == 2)
-        #expect(out.stderr == "backprop: \(spec): grid: 110000 runs: more than 100,000; pass --yes to run them all\n")
+        #expect(out.stderr == "backprop: \(spec): grid: 110000 runs: more than 100,000; pass --yes to run them all (at most 1000000)\n")
     }
 
     @Test func badDataIsOneLineExitTwoAndWritesNothing() throws {
-        let dir = NSTemporaryDirectory() + "backprop-baddata-" + UUID().uuidString
+        let dir = temporaryPath("baddata")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try "x,y\n1,a\nnan,b\n3,b\n".write(toFile: dir + "/d.csv", atomically: true, encoding: .utf8)
         let spec = dir + "/s.json"
@@ -164,7 +168,7 @@ import Testing
         {"name": "bad", "dataset": {"csv": "d.csv", "target": "y"}, "model": {"layers": [{"units": 2, "activation": "softmax"}]},
          "loss": "cross_entropy", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 1}}
         """#.write(toFile: spec, atomically: true, encoding: .utf8)
-        for (file, message) in [("d.csv", "d.csv:3:1: \"x\" is nan; values must be finite"),
+        for (file, message) in [("d.csv", "d.csv:3:1: \"x\" is \"nan\"; values must be finite"),
                                 ("missing.csv", "missing.csv: cannot open: No such file or directory")] {
             if file == "missing.csv" { try String(contentsOfFile: spec, encoding: .utf8).replacingOccurrences(of: "d.csv", with: "missing.csv").write(toFile: spec, atomically: true, encoding: .utf8) }
             let out = try CLI.run(["run", spec, "--results", dir + "/results"])
