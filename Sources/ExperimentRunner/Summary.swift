@@ -183,7 +183,7 @@ public enum Summary {
             cells.enumerated().map { c, text in
                 let pad = String(repeating: " ", count: widths[c] - text.count)
                 return c == 1 || c == cells.count - 1 ? text + pad : pad + text
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
         }
         var out = line(header)
         for r in rows { out += line(r) }
