@@ -129,6 +129,14 @@ import TestSupport
         let twice = writeFile(bytes + bytes, to: dir + "/twice.csv.gz")
         #expect(try GzipFile.contents(of: twice) == Array((iris + iris).utf8))
         #expect(try GzipFile.contents(of: writeFile(iris, to: dir + "/plain.csv")) == Array(iris.utf8))
+        // 0x1F then not 0x8B is no gzip magic: a plain file, read as it is (what the fuzzer met).
+        let almost: [UInt8] = [0x1F, 0x41, 0x42, 0x0A, 0x00, 0xFF]
+        #expect(try GzipFile.contents(of: writeFile(almost, to: dir + "/almost.csv.gz")) == almost)
+        // Cut inside the 10-byte gzip header: truncated.
+        for n in [2, 3, 6, 9, 10] {
+            let header = writeFile(Array(bytes.prefix(n)), to: dir + "/header-\(n).csv.gz")
+            #expect { _ = try GzipFile.contents(of: header) } throws: { "\($0)" == "\(header): truncated: the compressed data ends before its gzip stream does" }
+        }
     }
 
     /// A name is what the message says it is: no NUL, newline, space or slash, at most 100.
