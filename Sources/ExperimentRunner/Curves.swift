@@ -9,9 +9,10 @@
 public enum Curves {
     public struct Table {
         public var csv: String
-        /// The 1-based column of each configuration's train loss mean, in `configurations`
-        /// order; its n is the column before.
+        /// The 1-based column of each configuration's train loss mean, in `configurations` order.
         public var columns: [Int]
+        /// The 1-based column of each configuration's n.
+        public var countColumns: [Int]
         /// The same for train accuracy (its n is the same as the loss's); empty without accuracy.
         public var accuracyColumns: [Int]
         /// Every loss mean written: what the plot's scale is chosen from.
@@ -24,10 +25,11 @@ public enum Curves {
         let byConfiguration = Dictionary(grouping: completed, by: \.run.configurationIndex)
         let maxEpoch = completed.map(\.epochs).max() ?? 0
         let hasAccuracy = results.contains { $0.hasAccuracy }
-        var header = ["epoch"], columns = [Int](), accuracyColumns = [Int]()
+        var header = ["epoch"], columns = [Int](), countColumns = [Int](), accuracyColumns = [Int]()
         for c in configurations {
             let id = c.configurationID
             header.append("\(id):n")
+            countColumns.append(header.count)
             columns.append(header.count + 1)
             header += ["\(id):train_mean", "\(id):train_std"]
             if hasValidation { header += ["\(id):val_mean", "\(id):val_std"] }
@@ -57,6 +59,6 @@ public enum Curves {
             }
             out += CSV.line(fields)
         }
-        return Table(csv: out, columns: columns, accuracyColumns: accuracyColumns, allValues: all)
+        return Table(csv: out, columns: columns, countColumns: countColumns, accuracyColumns: accuracyColumns, allValues: all)
     }
 }

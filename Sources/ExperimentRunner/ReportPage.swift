@@ -16,9 +16,8 @@ struct ReportPage {
     /// Indices into `ranked` of the configurations the loss and accuracy plots draw.
     let drawn: [Int]
 
-    /// The configurations a plot leaves out, said under it.
-    func leftOut(_ shown: Set<Int>, what: String) -> String {
-        let missing = ranked.indices.filter { !shown.contains($0) }
+    /// The configurations (indices into `ranked`) a plot leaves out, said under it.
+    func leftOut(_ missing: [Int], what: String) -> String {
         guard !missing.isEmpty else { return "" }
         let e = Self.escape
         var out = "<p class=\"meta\">Not drawn in the \(what) (\(missing.count) of \(ranked.count) configurations; "
@@ -85,7 +84,10 @@ struct ReportPage {
                           ("heatmap", "Heatmap over the first two grid axes")]
         for (name, caption) in sweepPlots where plots.contains(where: { $0.directory == sweep.directory.path && $0.name == name }) {
             out += "<figure><img src=\"\(name).svg\" alt=\"\(e(caption))\"/><figcaption>\(e(caption)) (<a href=\"\(name).png\">PNG</a>, <a href=\"\(name).gp\">gnuplot script</a>)</figcaption></figure>\n"
-            if name != "heatmap" { out += leftOut(Set(drawn), what: "\(name) plot") }
+            if name != "heatmap" {
+                let drawn = Set(self.drawn)
+                out += leftOut(ranked.indices.filter { !drawn.contains($0) }, what: "\(name) plot")
+            }
         }
 
         out += "<h2>Configurations, best first</h2>\n<p>Ranked by mean \(e(metric)) across seeds (lower is better). \(e(Summary.rankingExplanation(metric)))</p>\n"
@@ -140,7 +142,7 @@ struct ReportPage {
                 out += "<figure><img src=\"\(Self.link("runs/\(r.run.id)/diagnostics.svg"))\" alt=\"gradient norms of \(e(r.run.id))\"/><figcaption><code>\(e(r.run.id))</code></figcaption></figure>\n"
             }
             out += "</div>\n"
-            out += leftOut(Set(shown.map(\.rank)).union(ranked.indices.filter { i in !diagnosed.contains { $0.rank == i } }), what: "gallery")
+            out += leftOut(diagnosed.dropFirst(shown.count).map(\.rank), what: "gallery")
         }
 
         // spec.json's text, as `run` and `summarize` both see it: the page is the same whoever writes it.

@@ -98,10 +98,10 @@ extension Sweep {
         return (result, outcome.network)
     }
 
-    /// Writes the run's files; returns gnuplot's complaint when the plot failed.
+    /// Writes the run's files (its config.json is already there: `claimRuns` wrote it before
+    /// training); returns gnuplot's complaint when the plot failed.
     func writeRun<T: Scalar>(_ result: RunResult, network: Network<T>, classes: [String]?) throws(ResultsError) -> String? {
         let dir = directory.runPath(result.run.id)
-        try ResultsDirectory.writeAtomically(configText(result.run), to: dir + "/config.json")
         try ResultsDirectory.writeAtomically(MetricsLog.csv(result.rows, activations: result.run.spec.model.layers.map(\.activation)),
                                              to: dir + "/metrics.csv")
         try ResultsDirectory.writeAtomically(ModelFile.json(network, classes: classes).serialized() + "\n", to: dir + "/model.json")

@@ -180,10 +180,11 @@ public enum Summary {
         let header = ["rank", "configuration", "\(metric) (mean ± std)", "n"] + (accuracy ? ["accuracy"] : []) + ["notes"]
         let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max()! }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { c, text in
+            let text = cells.enumerated().map { c, text in
                 let pad = String(repeating: " ", count: widths[c] - text.count)
                 return c == 1 || c == cells.count - 1 ? text + pad : pad + text
-            }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+            }.joined(separator: "  ")
+            return String(text.reversed().drop { $0 == " " }.reversed()) + "\n"
         }
         var out = line(header)
         for r in rows { out += line(r) }

@@ -30,7 +30,7 @@ extension Sweep {
                 let row = ranked[i]
                 let mark = row.troubled ? "; \(row.notes)" : ""
                 return GnuplotScript.Curve(label: "\(row.configurationID) (n=\(row.n)\(mark))", column: columns[i],
-                                          countColumn: table.columns[i] - 1, seeds: row.n)
+                                          countColumn: table.countColumns[i], seeds: row.n)
             }
         }
         var plots = [(directory: String, name: String, script: String)]()

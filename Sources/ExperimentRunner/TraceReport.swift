@@ -53,7 +53,8 @@ public enum TraceReport {
 
     /// The update rule a step applied, with its constants, as `trace` prints it.
     public static func rule(_ optimizer: OptimizerConfiguration, learningRate: Double, weightDecay: Double, rows: Int, adamSteps: Int?) -> String {
-        var out = ""
+        let name = optimizer.kind == .adam ? "adam" : optimizer.momentum == 0 ? "sgd" : optimizer.nesterov ? "sgd, Nesterov momentum" : "sgd, momentum"
+        var out = "Update (\(name)):\n"
         if weightDecay != 0 {
             out += "  g = dW + λ/n · W for weights (weight decay; biases: g = db), λ = \(weightDecay), n = \(rows): dW above includes λ/n · W\n"
         } else {
@@ -93,7 +94,6 @@ public enum TraceReport {
         for (l, b) in t.backward.enumerated().reversed() {
             out += "  layer \(l + 1)\n    delta = \(m(b.delta))\n    dW = \(m(b.dW))\n    db = \(v(b.db))\n"
         }
-        out += "Update (\(optimizer.kind == .adam ? "adam" : optimizer.momentum == 0 ? "sgd" : optimizer.nesterov ? "sgd, Nesterov momentum" : "sgd, momentum")):\n"
         out += rule(optimizer, learningRate: t.learningRate, weightDecay: t.weightDecay, rows: t.rows, adamSteps: t.adamSteps)
         for state in t.state {
             out += "Optimizer state \(state.name) after the step\n"
