@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "backprop", targets: ["backprop"]),
         .library(name: "BackpropCore", targets: ["BackpropCore"]),
+        .library(name: "BackpropData", targets: ["BackpropData"]),
         .library(name: "ExperimentRunner", targets: ["ExperimentRunner"]),
     ],
     dependencies: [
@@ -23,22 +24,31 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The engine: parameters, workspace, layers, activations, losses, optimizers,
+        // schedules, the training step. No file I/O, no printing, no clock.
         .target(
             name: "BackpropCore",
             dependencies: [
                 "CBLAS",
-                "CZlib",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
+        // Datasets as the engine takes them: CSV, IDX and gzip readers, Fashion-MNIST, the
+        // generators, the validation split and normalisation.
+        .target(
+            name: "BackpropData",
+            dependencies: ["BackpropCore", "CZlib"]
+        ),
+        // Specs, plans, execution, run folders and reports.
         .target(
             name: "ExperimentRunner",
-            dependencies: ["BackpropCore"]
+            dependencies: ["BackpropCore", "BackpropData"]
         ),
         .executableTarget(
             name: "backprop",
             dependencies: [
                 "BackpropCore",
+                "BackpropData",
                 "ExperimentRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -46,7 +56,8 @@ let package = Package(
         // Helpers shared by the test targets: tolerant comparisons, the reference product.
         .target(name: "TestSupport", dependencies: ["BackpropCore", "CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "TestSupport", .product(name: "RealModule", package: "swift-numerics")]),
-        .testTarget(name: "ExperimentRunnerTests", dependencies: ["ExperimentRunner", "BackpropCore", "TestSupport"]),
+        .testTarget(name: "BackpropDataTests", dependencies: ["BackpropData", "BackpropCore", "TestSupport"]),
+        .testTarget(name: "ExperimentRunnerTests", dependencies: ["ExperimentRunner", "BackpropData", "BackpropCore", "TestSupport"]),
         .testTarget(name: "backpropTests", dependencies: ["backprop", "TestSupport"]),
     ]
 )

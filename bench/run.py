@@ -15,7 +15,8 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, ".build/release/backprop")
+# BACKPROP_BIN: another build to measure (a "before" binary kept aside), else this clone's.
+BIN = os.environ.get("BACKPROP_BIN") or os.path.join(ROOT, ".build/release/backprop")
 PYTHON = sys.executable
 RESULTS = os.path.join(ROOT, ".build/bench-results")
 ONE_THREAD = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")

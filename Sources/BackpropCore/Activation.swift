@@ -6,7 +6,7 @@ import RealModule
 /// the forward pass keeps: sigmoid' = a(1 - a), tanh' = 1 - a², and so on. This is the
 /// convention of both worked examples (`sigmoid_derivative(x) = x * (1 - x)` takes the
 /// sigmoid's output).
-public enum Activation: String, CaseIterable, Codable, Sendable {
+public enum Activation: String, CaseIterable, Sendable {
     case sigmoid
     case tanh
     case relu

@@ -15,7 +15,7 @@ import RealModule
 /// derived in double precision and rounded once to T: β2, 1 - β (not 1 - Float(β), which
 /// is 1.3e-5 off for β2 = 0.999) and lr / (1 - β1^t). So float32 follows PyTorch's float32
 /// as float64 follows its float64.
-public final class Adam<T: Scalar>: Optimizer {
+public final class Adam<T: Scalar> {
     public let beta1: Double
     public let beta2: Double
     public let epsilon: T

@@ -1,5 +1,5 @@
 /// One layer of a network as the user describes it: how many units, which activation.
-public struct LayerSpec: Equatable, Sendable, Codable {
+public struct LayerSpec: Equatable, Sendable {
     public var units: Int
     public var activation: Activation
     public init(units: Int, activation: Activation) {

@@ -5,7 +5,7 @@ import RealModule
 /// `output` is the network's output a (after the output activation), `target` the
 /// targets, both (rows, columns): n = rows samples of k = columns outputs. Means are
 /// taken over the batch, so a mini-batch gradient estimates the full-batch one.
-public enum Loss: String, CaseIterable, Codable, Sendable {
+public enum Loss: String, CaseIterable, Sendable {
     /// L = 1/(n·k) Σ (a - t)²            dL/da = 2 (a - t) / (n·k)
     case mse
     /// L = ½ Σ (a - t)²                   dL/da = a - t  (the classic update of seed 000)

@@ -1,17 +1,11 @@
-/// An update rule over the network's flat parameter block, with its own state.
-///
-/// `step` reads the gradients of one batch and moves every parameter once. Implementations
-/// are classes that keep whatever per-parameter state they need (velocities, moments) in
-/// buffers allocated once, at creation, so that a step allocates and copies nothing.
-public protocol Optimizer<T>: AnyObject {
-    associatedtype T: Scalar
-    /// parameters, gradients: (count) -> parameters updated in place. The learning rate is
-    /// given in double precision: each rule rounds what it derives from it once, to T.
-    func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: Double)
-}
-
 /// One of the optimizers, as a closed set: the training loop calls `step` through a switch
 /// the compiler sees through, rather than through an existential it cannot specialise.
+///
+/// Each is an update rule over the network's flat parameter block, with its own state:
+/// `step` reads the gradients of one batch and moves every parameter once. They are classes
+/// that keep whatever per-parameter state they need (velocities, moments) in buffers
+/// allocated once, at creation, so that a step allocates and copies nothing. The learning
+/// rate is given in double precision: each rule rounds what it derives from it once, to T.
 public enum AnyOptimizer<T: Scalar> {
     case sgd(SGD<T>)
     case momentum(SGDMomentum<T>)
@@ -50,7 +44,7 @@ final class StateBuffer<T: Scalar> {
 
 /// Which optimizer a run uses, and its settings.
 public struct OptimizerConfiguration: Equatable, Sendable {
-    public enum Kind: String, CaseIterable, Codable, Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
         case sgd, adam
     }
     public var kind: Kind

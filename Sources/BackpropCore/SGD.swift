@@ -1,5 +1,5 @@
 /// Plain stochastic gradient descent: w <- w - lr · g. No state.
-public final class SGD<T: Scalar>: Optimizer {
+public final class SGD<T: Scalar> {
     public init() {}
 
     public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: Double) {
@@ -16,7 +16,7 @@ public final class SGD<T: Scalar>: Optimizer {
 ///
 /// v starts at zero. With a constant learning rate this is the same trajectory as
 /// scikit-learn's form v <- μ v - lr g, w <- w + v.
-public final class SGDMomentum<T: Scalar>: Optimizer {
+public final class SGDMomentum<T: Scalar> {
     public let momentum: T
     public let nesterov: Bool
     let velocity: StateBuffer<T>

@@ -6,7 +6,7 @@ import RealModule
 ///
 /// `Real` (swift-numerics) gives `exp`, `log`, `tanh` generically over both types;
 /// `gemm` dispatches to OpenBLAS's `cblas_dgemm` or `cblas_sgemm`.
-public protocol Scalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable
+public protocol Scalar: Real, BinaryFloatingPoint, SIMDScalar, Sendable
 where Self.RawSignificand: FixedWidthInteger {
     /// OpenBLAS's gemm (`cblas_dgemm` or `cblas_sgemm`); call `gemm`, which picks it or a loop.
     static func blasGemm(
@@ -15,8 +15,6 @@ where Self.RawSignificand: FixedWidthInteger {
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
     )
-    /// The name used in specs and logs: "float64" or "float32".
-    static var precisionName: String { get }
 }
 
 @inline(__always)
@@ -33,7 +31,6 @@ extension Double: Scalar {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
                     beta, c, Int32(ldc))
     }
-    public static var precisionName: String { "float64" }
 }
 
 extension Float: Scalar {
@@ -47,7 +44,6 @@ extension Float: Scalar {
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
                     beta, c, Int32(ldc))
     }
-    public static var precisionName: String { "float32" }
 }
 
 extension Scalar {

@@ -4,7 +4,7 @@ import ExperimentRunner
 import Foundation
 
 @main
-struct Backprop: AsyncParsableCommand {
+struct Backprop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backprop",
         abstract: "Train small neural networks by backpropagation: sweeps, logs and loss plots.",
@@ -12,16 +12,19 @@ struct Backprop: AsyncParsableCommand {
         version: "backprop \(BackpropVersion.string)",
         subcommands: [Run.self, Plan.self, Trace.self, GradCheck.self, Plot.self, Verify.self, Summarize.self, Slurm.self])
 
-    /// ArgumentParser's own exit codes, except that a usage error (its 64, EX_USAGE) exits 2
-    /// like every other input the user must fix, as the README documents.
-    static func main() async {
+    /// The process-wide state is set here, once, for every command: OpenBLAS on one thread
+    /// (every run trains on a worker thread of its own; BLAS threads would only compete
+    /// with them). Then: a `BackpropError` prints its one line and exits with its own code;
+    /// ArgumentParser's exit codes stand, except that a usage error (its 64, EX_USAGE) exits
+    /// 2 like every other input the user must fix, as the README documents.
+    static func main() {
+        BLAS.useSingleThread()
         do {
             var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            try command.run()
+        } catch let error as any BackpropError {
+            printError(error.description)
+            Foundation.exit(error.exitCode)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
@@ -29,22 +32,6 @@ struct Backprop: AsyncParsableCommand {
             }
             exit(withError: error)
         }
-    }
-}
-
-/// Prints a user-input error as one line on stderr and exits 2; anything else propagates.
-func reportingInputErrors<R>(_ body: () async throws -> R) async throws -> R {
-    do {
-        return try await body()
-    } catch let error as SpecError {
-        printError(error.description)
-        throw ExitCode(2)
-    } catch let error as DataError {
-        printError(error.description)
-        throw ExitCode(2)
-    } catch let error as ResultsError {
-        printError(error.description)
-        throw ExitCode(2)
     }
 }
 

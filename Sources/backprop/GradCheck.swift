@@ -3,7 +3,7 @@ import BackpropCore
 import ExperimentRunner
 import Foundation
 
-struct GradCheck: AsyncParsableCommand {
+struct GradCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gradcheck",
         abstract: "Compare every backprop gradient with central finite differences.",
@@ -17,8 +17,8 @@ struct GradCheck: AsyncParsableCommand {
     @Option(help: "The largest relative error that passes.")
     var tolerance: Double = 1e-6
 
-    func run() async throws {
-        let worst = try await reportingInputErrors { () throws -> Double in
+    func run() throws {
+        let worst = try { () throws -> Double in
             let plan = try spec.plan()
             let (run, data) = try plan.firstRun()
             let batch = run.firstBatch(data.trainingAsDouble, limit: max(rows, 1))
@@ -34,7 +34,7 @@ struct GradCheck: AsyncParsableCommand {
                              r.maxRelativeErrorWeights, r.maxRelativeErrorBiases, verdict))
             }
             return results.map(\.maxRelativeError).max() ?? 0
-        }
+        }()
         if worst > tolerance {
             printError(String(format: "gradient check failed: largest relative error %.3e is above %.1e", worst, tolerance))
             throw ExitCode(1)

@@ -2,7 +2,7 @@ import ArgumentParser
 import ExperimentRunner
 import Foundation
 
-struct Plan: AsyncParsableCommand {
+struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a spec and list the runs it expands to, without training.",
         discussion: "Prints each run's id, the parameters and FLOPs per epoch of each architecture, and a time estimate from training the first run briefly.")
@@ -15,10 +15,8 @@ struct Plan: AsyncParsableCommand {
     @Flag(help: "Skip the timing calibration.")
     var noCalibration = false
 
-    func run() async throws {
-        try await reportingInputErrors {
-            let report = try PlanReport(plan: try spec.plan())
-            print(report.text(jobs: jobs, secondsPerEpoch: noCalibration ? nil : report.calibrate()), terminator: "")
-        }
+    func run() throws {
+        let report = try PlanReport(plan: try spec.plan())
+        print(report.text(jobs: jobs, secondsPerEpoch: noCalibration ? nil : report.calibrate()), terminator: "")
     }
 }

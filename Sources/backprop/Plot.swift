@@ -2,22 +2,22 @@ import ArgumentParser
 import ExperimentRunner
 import Foundation
 
-struct Plot: AsyncParsableCommand {
+struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rebuild the summaries of a sweep's results folder from its complete runs and render every plot again from its CSVs and .gp scripts.")
 
     @Argument(help: "A results folder, e.g. results/moons-sweep.", completion: .directory)
     var directory: String
 
-    func run() async throws {
+    func run() throws {
         // Only a sweep's folder: its summaries are rebuilt from the runs complete on disk (as
         // `summarize` does), then every script in it is rendered.
-        let sweep = try await reportingInputErrors { try Sweep.forResults(directory, gnuplot: nil) }
+        let report = try SweepReport.forResults(directory, gnuplot: nil)
         guard let gnuplot = Gnuplot.find() else {
             printError(Gnuplot.Failure.notInstalled.description)
             throw ExitCode(1)
         }
-        _ = try await reportingInputErrors { try sweep.summarize(progress: Progress(style: .lines, total: 0)) }
+        _ = try report.summarize(progress: Progress(style: .lines, total: 0))
         var scripts = [String]()
         if let walker = FileManager.default.enumerator(atPath: directory) {
             for case let path as String in walker where path.hasSuffix(".gp") { scripts.append(path) }

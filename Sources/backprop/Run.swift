@@ -2,7 +2,7 @@ import ArgumentParser
 import ExperimentRunner
 import Foundation
 
-struct Run: AsyncParsableCommand {
+struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train every run of a spec and write logs, summaries and plots under results/<name>/.",
         discussion: """
@@ -55,21 +55,19 @@ struct Run: AsyncParsableCommand {
         return (i, n)
     }
 
-    func run() async throws {
-        let cancellation = Cancellation()
-        let signals = Self.stopOnSignals(cancellation)
-        defer { signals.forEach { $0.cancel() } }
-        let (directory, report) = try await reportingInputErrors { () async throws -> (String, Sweep.Report) in
+    func run() throws {
+        Interruption.stopOnSignals()
+        let (directory, report) = try { () throws -> (String, Sweep.Report) in
             let plan = try spec.plan(maximumRuns: yes ? SweepPlan.maximumRuns : 100_000, named: name)
             let gnuplot = Gnuplot.find()
             let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
             var sweep = Sweep(plan: plan, jobs: jobs, resultsRoot: self.results, gnuplot: gnuplot)
             sweep.force = force
             sweep.failFast = failFast
-            sweep.cancellation = cancellation
+            sweep.cancellation = Interruption.cancellation
             sweep.shard = try shard.map(Self.parseShard)
             let progress = Progress(style: Progress.automaticStyle(quiet: quiet), total: plan.runs.count)
-            let report = try await sweep.run(progress: progress) { skipped in
+            let report = try sweep.run(progress: progress) { skipped in
                 let assigned = sweep.assignedRuns.count
                 let toTrain = assigned - skipped
                 progress.total = toTrain
@@ -82,7 +80,7 @@ struct Run: AsyncParsableCommand {
                 progress.note(line)
             }
             return (sweep.directory.path, report)
-        }
+        }()
         if shard != nil {
             print("shard \(shard!) done: \(report.trained.count) trained, \(report.skipped) already complete, \(report.missing) missing; "
                 + "merge the shards with: backprop summarize \(directory)")
@@ -101,20 +99,5 @@ struct Run: AsyncParsableCommand {
             throw ExitCode(130)
         }
         if !report.failed.isEmpty { throw ExitCode(1) }
-    }
-
-    /// SIGINT and SIGTERM stop the sweep cleanly; a second one exits at once.
-    static func stopOnSignals(_ cancellation: Cancellation) -> [DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                if cancellation.isInterrupted { _exit(130) }
-                cancellation.interrupt()
-                printError("stopping: no new runs start, runs in flight are abandoned (signal again to quit at once)")
-            }
-            source.resume()
-            return source
-        }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import ExperimentRunner
 import Foundation
 
-struct Slurm: AsyncParsableCommand {
+struct Slurm: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write (and with --submit, submit) the sbatch scripts that spread a sweep over a Slurm job array.",
         discussion: """
@@ -44,8 +44,8 @@ struct Slurm: AsyncParsableCommand {
         guard cpusPerTask >= 1 else { throw ValidationError("--cpus-per-task must be at least 1") }
     }
 
-    func run() async throws {
-        let job = try await reportingInputErrors { () throws -> SlurmJob in
+    func run() throws {
+        let job = try { () throws -> SlurmJob in
             let plan = try spec.plan()
             func absolute(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.path }
             let resultsPath = absolute(results)
@@ -59,7 +59,7 @@ struct Slurm: AsyncParsableCommand {
             try ResultsDirectory.writeAtomically(job.arrayScript, to: job.arrayScriptPath)
             try ResultsDirectory.writeAtomically(job.summaryScript, to: job.summaryScriptPath)
             return job
-        }
+        }()
         print("\(job.name): \(job.runs) runs in \(job.shards) array tasks")
         print("  \(job.arrayScriptPath)\n  \(job.summaryScriptPath)")
         guard submit else {

@@ -1,4 +1,5 @@
 import BackpropCore
+import BackpropData
 import Testing
 import TestSupport
 

@@ -1,4 +1,5 @@
 import BackpropCore
+import BackpropData
 import ExperimentRunner
 import Foundation
 import Testing
@@ -46,16 +47,14 @@ import TestSupport
         let run = plan.runs[0]
         func check<T: Scalar>(_ d: DataSplits<T>) {
             let trace = run.traceFirstStep(d)
-            let (_, network) = Sweep.train(run, d, cancellation: Cancellation())!
+            let (_, network) = RunTraining.train(run, d, cancellation: Cancellation())!
             for l in network.layers.indices {
                 #expect(trace.updated[l].weights == network.weights(l), "layer \(l) weights")
                 #expect(trace.updated[l].biases == network.biases(l), "layer \(l) biases")
             }
         }
-        switch try plan.buildData()[0]!.splits {
-        case let .float64(d): check(d)
-        case let .float32(d): check(d)
-        }
+        let splits = try plan.buildData()[0]!.splits
+        if let d = splits as? DataSplits<Double> { check(d) } else if let d = splits as? DataSplits<Float> { check(d) } else { Issue.record("neither precision") }
     }
 
     /// The issue's example, by hand: dW = 2·(1·1 - 0)·1 = 2, plus λ/n·W = 1, so W = 1 - 0.1·3 = 0.7;
@@ -67,21 +66,21 @@ import TestSupport
          "training":{"epochs":1}}
         """#
         let plan = try Self.plan(json)
-        guard case let .float64(d) = try plan.buildData()[0]!.splits else { Issue.record("not float64"); return }
+        guard let d = try plan.buildData()[0]!.splits as? DataSplits<Double> else { Issue.record("not float64"); return }
         let trace = plan.runs[0].traceFirstStep(d)
         #expect(trace.backward[0].dW.nested == [[3.0]])
         #expect(trace.updated[0].weights.nested == [[0.7]] && trace.updated[0].biases == [-0.2])
         let text = TraceReport.text(trace, network: plan.runs[0].initialNetwork(inputs: 1), loss: "mse", optimizer: plan.runs[0].spec.optimizer, digits: nil)
         #expect(text.contains("  g = dW + λ/n · W for weights (weight decay; biases: g = db), λ = 1.0, n = 1: dW above includes λ/n · W\n  W <- W - lr · g, lr = 0.1\n"))
         #expect(text.hasSuffix("Updated parameters\n  layer 1\n    W = [[0.7]]\n    b = [-0.2]\n"))
-        let (_, network) = Sweep.train(plan.runs[0], d, cancellation: Cancellation())!
+        let (_, network) = RunTraining.train(plan.runs[0], d, cancellation: Cancellation())!
         #expect(network.weights(0).nested == [[0.7]])
     }
 
     /// Adam's trace shows m, v and the bias corrections it used.
     @Test func traceShowsAdamsRuleAndState() throws {
         let plan = try Self.plan(Self.oneEpoch(#"{"name": "adam", "learning_rate": 0.01}"#, precision: "float64"))
-        guard case let .float64(d) = try plan.buildData()[0]!.splits else { return }
+        guard let d = try plan.buildData()[0]!.splits as? DataSplits<Double> else { return }
         let trace = plan.runs[0].traceFirstStep(d)
         #expect(trace.state.map(\.name) == ["m", "v"] && trace.adamSteps == 1)
         // After one step from zero: m = (1 - β1)·g, v = (1 - β2)·g² (PyTorch's lerp and addcmul).
@@ -104,8 +103,8 @@ import TestSupport
          "training":{"epochs":5,"precision":"float32"}}
         """#
         let plan = try Self.plan(json)
-        guard case let .float32(d) = try plan.buildData()[0]!.splits else { Issue.record("not float32"); return }
-        let (_, network) = Sweep.train(plan.runs[0], d, cancellation: Cancellation())!
+        guard let d = try plan.buildData()[0]!.splits as? DataSplits<Float> else { Issue.record("not float32"); return }
+        let (_, network) = RunTraining.train(plan.runs[0], d, cancellation: Cancellation())!
         #expect(network.weights(0)[0, 0] == Float(0.0079636574))
     }
 

@@ -1,4 +1,5 @@
 import BackpropCore
+import BackpropData
 import ExperimentRunner
 import Foundation
 import Testing
@@ -37,16 +38,12 @@ import TestSupport
             // Generated data can be asked for in millions of points: valid, but not for a unit test.
             if case let .generated(_, samples, _, _, _) = first.spec.dataset.source, samples > 5_000 { return .rejected }
             if case .fashionMNIST = first.spec.dataset.source { return .rejected }
-            let sweep = Sweep(plan: plan, jobs: 1, gnuplot: nil)
-            let data = try sweep.plan.buildData()
+            let data = try plan.buildData()
             var run = first
             run.spec.training.epochs = min(run.spec.training.epochs, 3)
             // Valid but heavy (the limits allow 100 million parameters): not for a unit test.
             guard Network<Double>.parameterCount(inputs: data[run.index]!.features, architecture: run.spec.model.layers) < 2_000_000 else { return .rejected }
-            switch data[run.index]!.splits {
-            case let .float64(d): _ = Sweep.train(run, d, cancellation: Cancellation())
-            case let .float32(d): _ = Sweep.train(run, d, cancellation: Cancellation())
-            }
+            _ = data[run.index]!.splits.train(run, cancellation: Cancellation(), clock: Stopwatch())
             return .trained
         } catch let error as JSONParser.SyntaxError {
             // `load` puts the file name in front of these (tested in SpecTests).

@@ -1,4 +1,5 @@
 import BackpropCore
+import BackpropData
 import ExperimentRunner
 import Foundation
 import Testing
@@ -76,8 +77,8 @@ import TestSupport
                 let json = #"{"name": "e", "dataset": {"inputs": [\#(inputs)], "targets": \#(labels), "validation": 0.\#(1 + rng.nextIndex(below: 8))}, "model": {"layers": [{"units": \#(classes), "activation": "softmax"}]}, "loss": "cross_entropy", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 3, "early_stopping": {"patience": 1}}}"#
                 do {
                     let plan = try SweepPlan(json: try JSONParser.parse(json), file: "e.json")
-                    guard case let .float64(d) = try plan.buildData()[0]!.splits else { continue }
-                    #expect(Sweep.train(plan.runs[0], d, cancellation: Cancellation()) != nil)
+                    guard let d = try plan.buildData()[0]!.splits as? DataSplits<Double> else { continue }
+                    #expect(RunTraining.train(plan.runs[0], d, cancellation: Cancellation()) != nil)
                 } catch { #expect("\(error)".hasPrefix("e.json: training.early_stopping: the validation split holds no rows"), "\(error)") }
             }
         }

@@ -1,4 +1,5 @@
 import BackpropCore
+import BackpropData
 import CZlib
 import ExperimentRunner
 import Foundation
@@ -213,7 +214,7 @@ import TestSupport
         #expect(try ResultsDirectory.writeAtomically(try read(file), to: file) == false)
         let before = try FileManager.default.contentsOfDirectory(atPath: dir).map { ($0, try FileManager.default.attributesOfItem(atPath: dir + "/" + $0)[.modificationDate] as! Date) }
         try await Task.sleep(for: .milliseconds(20))
-        _ = try Sweep.forResults(dir, gnuplot: nil).summarize(progress: Progress(style: .quiet, total: 0))
+        _ = try SweepReport.forResults(dir, gnuplot: nil).summarize(progress: Progress(style: .quiet, total: 0))
         for (name, date) in before where !name.hasPrefix(".") {
             #expect(try FileManager.default.attributesOfItem(atPath: dir + "/" + name)[.modificationDate] as! Date == date, "\(name)")
         }

@@ -1,4 +1,5 @@
 import BackpropCore
+import BackpropData
 import ExperimentRunner
 import Foundation
 import Testing
@@ -37,7 +38,7 @@ import TestSupport
         let (plan, f32) = try await Self.run("iris.json", sets: ["seeds=[1]", "training.epochs=20", "training.precision=\"float32\""],
                                              root: temporaryDirectory())
         let data = try plan.buildData()[0]!
-        guard case .float32 = data.splits else { Issue.record("not float32"); return }
+        guard data.splits is DataSplits<Float> else { Issue.record("not float32"); return }
         for (a, b) in zip(f64[0].rows, f32[0].rows) {
             expectClose(b.record.trainLoss, a.record.trainLoss, tolerance: 1e-4)
         }

@@ -1,4 +1,5 @@
 import BackpropCore
+import BackpropData
 import ExperimentRunner
 import Foundation
 import Testing
@@ -30,7 +31,7 @@ import TestSupport
             // No shard writes a summary; only shard 0 writes spec.json.
             #expect(!exists(dir + "/summary.csv") && exists(dir + "/spec.json") == (i == 0))
         }
-        let merged = try Sweep.forResults(dir, gnuplot: nil)
+        let merged = try SweepReport.forResults(dir, gnuplot: nil)
         let partial = try merged.summarize(progress: Progress(style: .quiet, total: 0))
         #expect(partial == (complete: 6, missing: 2))
         #expect(try read(dir + "/summary.md").contains("**6 of 8 runs complete**"))
@@ -44,7 +45,7 @@ import TestSupport
     }
 
     @Test func summarizeNeedsAResultsFolder() {
-        #expect(throws: DataError.self) { try Sweep.forResults(temporaryDirectory()) }
+        #expect(throws: ResultsError.self) { try SweepReport.forResults(temporaryDirectory()) }
     }
 
     @Test func slurmScripts() {

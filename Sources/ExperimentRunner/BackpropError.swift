@@ -1,0 +1,25 @@
+import BackpropData
+
+/// An error the user can act on: one line (`description`) naming the file and the field,
+/// and the exit code the command ends with. The command line catches this one type.
+///
+/// Errors are typed by what went wrong: the spec (`SpecError`), a data file (`DataError`),
+/// the results folder (`ResultsError`). Each says which exit code it means.
+public protocol BackpropError: Error, CustomStringConvertible {
+    var exitCode: Int32 { get }
+}
+
+/// 2: the spec must be fixed.
+extension SpecError: BackpropError {
+    public var exitCode: Int32 { 2 }
+}
+
+/// 2: the data must be fixed.
+extension DataError: BackpropError {
+    public var exitCode: Int32 { 2 }
+}
+
+/// 2: the results folder must be fixed (permissions, space, a conflicting run).
+extension ResultsError: BackpropError {
+    public var exitCode: Int32 { 2 }
+}

@@ -1,0 +1,139 @@
+import BackpropCore
+import Foundation
+import Synchronization
+
+/// Runs a plan: every run trains on one of `jobs` worker threads (`WorkerPool`); each writes
+/// its own folder (`RunFolder`), status.json last; then the summaries and plots are written
+/// from every run complete on disk (`SweepReport`).
+///
+/// Running a spec again skips its complete runs (completed or diverged) and trains the
+/// others from the start; `force` trains everything again. A run folder holding another
+/// configuration's config.json stops the sweep before anything trains, unless `force`.
+public struct Sweep: Sendable {
+    public var plan: SweepPlan
+    public var jobs: Int
+    public var resultsRoot: String
+    /// nil: plots are skipped (the CSVs and .gp scripts are still written).
+    public var gnuplot: Gnuplot?
+    public var force = false
+    /// Stop the sweep at the first failed run.
+    public var failFast = false
+    public var cancellation = Cancellation()
+    /// Train only the runs whose plan index is congruent to `index` mod `count` (a Slurm
+    /// array task). A shard writes its runs' folders only (shard 0 also spec.json); the
+    /// summaries are `summarize`'s, once every shard is done.
+    public var shard: (index: Int, count: Int)?
+
+    /// The runs this process is responsible for: all of them, or its shard's.
+    public var assignedRuns: [PlannedRun] {
+        guard let shard else { return plan.runs }
+        return plan.runs.filter { $0.index % shard.count == shard.index }
+    }
+
+    public init(plan: SweepPlan, jobs: Int, resultsRoot: String = "results", gnuplot: Gnuplot? = Gnuplot.find()) {
+        self.plan = plan
+        self.jobs = max(jobs, 1)
+        self.resultsRoot = resultsRoot
+        self.gnuplot = gnuplot
+    }
+
+    public var directory: ResultsDirectory { ResultsDirectory(root: resultsRoot, name: plan.name) }
+    public var folder: SweepFolder { SweepFolder(plan: plan, directory: directory) }
+    public var report: SweepReport { SweepReport(folder: folder, gnuplot: gnuplot, jobs: jobs) }
+
+    /// What a sweep did.
+    public struct Report: Sendable {
+        /// Every run complete on disk at the end (this process's and earlier ones'), in plan
+        /// order, plus this process's failed runs: what the summaries show.
+        public var results: [RunResult]
+        /// Runs this process trained to the end (any status but interrupted).
+        public var trained: [RunResult]
+        /// Complete runs found on disk and not trained again.
+        public var skipped: Int
+        /// Runs another process was training.
+        public var busy: Int
+        /// Runs of the plan not complete at the end.
+        public var missing: Int
+        public var interrupted: Bool
+        public var failed: [RunResult] { trained.filter { $0.status == .failed } }
+        /// The first run whose folder could not be written (the sweep stopped there).
+        public var writeError: ResultsError? { trained.lazy.compactMap(\.writeError).first }
+    }
+
+    /// Trains every run not yet complete and writes every file, on `jobs` worker threads.
+    /// - Parameter starting: called once the spec, the data and the results folder are
+    ///   checked, just before training, with the number of complete runs to be skipped.
+    public func run(progress: Progress, starting: ((Int) -> Void)? = nil) throws -> Report {
+        let data = try plan.buildData()
+        let existing = try folder.claimRuns(assignedRuns, data: data, force: force)
+        starting?(existing.count)
+        if shard == nil || shard?.index == 0 {
+            try ResultsDirectory.writeAtomically(folder.specText, to: directory.path + "/spec.json")
+        }
+        let runs = assignedRuns.filter { existing[$0.index] == nil }
+        // A configuration's decision boundary is drawn once its last run here is done, as a
+        // job like a run (`jobs` bounds everything CPU-bound, so --jobs 1 uses one core), queued
+        // after the runs still waiting: runs go first, and drawing fills the cores that the
+        // last runs leave idle, instead of delaying runs and leaving a core idle at the end.
+        struct State {
+            var remaining = [Int: Int]()  // configuration -> its runs not yet done here
+            var trained = [RunResult]()
+            var busy = 0
+            var drawn = [Int: String]()  // configuration -> the run whose boundary is drawn
+        }
+        var initial = State()
+        for run in runs { initial.remaining[run.configurationIndex, default: 0] += 1 }
+        let state = Mutex(initial)
+        enum Work: Sendable { case run(PlannedRun), boundary(Int, [RunResult]) }
+        WorkerPool.run(runs.map(Work.run), workers: jobs) { work, pool in
+            switch work {
+            case let .boundary(configuration, results):
+                if let id = report.drawBoundary(of: results, data: data) { state.withLock { $0.drawn[configuration] = id } }
+            case let .run(run):
+                guard !cancellation.isCancelled else { return }
+                let result = executeLocked(run, data: data[run.index]!)
+                if result.status != .busy && result.status != .interrupted {
+                    progress.finished(result)
+                    if result.status == .failed && (failFast || result.writeError != nil) { cancellation.cancel() }
+                }
+                let boundary: Work? = state.withLock { s in
+                    switch result.status {
+                    case .busy: s.busy += 1
+                    case .interrupted: break
+                    default:
+                        s.trained.append(result)
+                        let c = run.configurationIndex
+                        s.remaining[c]! -= 1
+                        if s.remaining[c] == 0 && shard == nil && !cancellation.isCancelled {
+                            return .boundary(c, (Array(existing.values) + s.trained).filter { $0.run.configurationIndex == c })
+                        }
+                    }
+                    return nil
+                }
+                if cancellation.isCancelled { pool.removeQueued { if case .run = $0 { true } else { false } } }
+                if let boundary { pool.add(boundary) }
+            }
+        }
+        let (trained, busy, drawn) = state.withLock { ($0.trained, $0.busy, $0.drawn) }
+        let results: [RunResult]
+        if shard != nil {
+            // A shard's summary would be partial and race the other shards': `summarize` writes it.
+            var byIndex = existing
+            for r in trained { byIndex[r.run.index] = r }
+            results = byIndex.values.sorted { $0.run.index < $1.run.index }
+            if let first = trained.first(where: { $0.plotWarning != nil }) { progress.warn(first.plotWarning!) }
+        } else {
+            // The summaries show every run complete on disk now, whoever trained it, so that
+            // two processes on one folder each leave a summary of everything done so far.
+            let lock = try FileLock.acquire(directory.path + "/.summary.lock", wait: true)
+            var byIndex = folder.completeOnDisk(data: data)
+            for r in trained where r.status == .failed { byIndex[r.run.index] = r }
+            results = byIndex.values.sorted { $0.run.index < $1.run.index }
+            try report.write(results, progress: progress, runWarnings: trained.sorted { $0.run.index < $1.run.index }, data: data, drawn: drawn)
+            _ = lock
+        }
+        return Report(results: results, trained: trained.sorted { $0.run.index < $1.run.index }, skipped: existing.count, busy: busy,
+                      missing: assignedRuns.count - results.filter { $0.status != .failed }.count,
+                      interrupted: cancellation.isInterrupted)
+    }
+}

@@ -1,0 +1,30 @@
+import BackpropCore
+import BackpropData
+import Foundation
+
+/// RFC 4180 CSV: comma-separated, CRLF-free (LF line ends, which every reader accepts),
+/// fields quoted when they hold a comma, quote or line break, quotes doubled inside.
+public enum CSV {
+    public static func field(_ text: String) -> String {
+        // Scanned as UTF-8 bytes: the delimiters are ASCII, and Character comparison is slow.
+        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    public static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\n" }
+
+    /// Numbers at full round-trip precision: the shortest text that reads back exactly.
+    /// Missing values are empty fields; NaN and infinities are written as nan, inf, -inf.
+    public static func number(_ value: Double?) -> String {
+        guard let value else { return "" }
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        return "\(value)"
+    }
+
+    /// Parses CSV text into rows of fields (for reading logs back and for tests), with the
+    /// same reader datasets use; empty when the text is not well-formed CSV.
+    public static func parse(_ text: String) -> [[String]] {
+        ((try? CSVReader.records(Array(text.utf8), file: "")) ?? []).map { $0.map(\.text) }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+
+/// results/<name>/index.html: one static page (no server, no script, no outside resource)
+/// with the spec, the ranked summary, the paired comparisons, every plot (as SVG, so it
+/// prints well) and for each configuration the command that reproduces one of its runs.
+/// It is well-formed XML as well as HTML, so a test can parse it.
+struct ReportPage {
+    let report: SweepReport
+    let results: [RunResult]
+    let ranked: [Summary.ConfigurationRow]
+    /// (folder, name) of every plot written with the summaries.
+    let plots: [(directory: String, name: String)]
+    /// configuration id -> the run whose decision boundary was drawn.
+    let boundaries: [String: String]
+    let heatmap: Bool
+    /// Indices into `ranked` of the configurations the loss and accuracy plots draw.
+    let drawn: [Int]
+
+    /// The configurations (indices into `ranked`) a plot leaves out, said under it.
+    func leftOut(_ missing: [Int], what: String) -> String {
+        guard !missing.isEmpty else { return "" }
+        let e = Self.escape
+        var out = "<p class=\"meta\">Not drawn in the \(what) (\(missing.count) of \(ranked.count) configurations; "
+        out += "the spec's <code>report.curves</code> sets how many are drawn, \(report.plan.reportCurves) now): "
+        out += missing.map { i in "\(i + 1). <code>\(e(ranked[i].configurationID))</code>" + (ranked[i].n == 0 ? " (no completed seed)" : "") }
+            .joined(separator: ", ")
+        return out + ".</p>\n"
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// A path in the results folder as the page links it: relative, each segment percent-encoded.
+    static func link(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map {
+            String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: ",;=?#"))) ?? String($0)
+        }.joined(separator: "/")
+    }
+
+    var html: String {
+        let plan = report.plan, e = Self.escape
+        let seeds = Set(plan.runs.map(\.seed)).count
+        let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
+        let hasTest = results.contains { $0.test?.accuracy != nil }
+        let metric = Summary.rankingMetric(hasValidation: hasValidation)
+        let complete = results.filter { $0.status == .completed || $0.status == .diverged }.count
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
+            <title>\(e(plan.name)): backprop report</title>
+            <style>
+            body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; max-width: 1100px; margin: 2em auto; padding: 0 1em; }
+            h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+            .meta { color: #555; }
+            table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+            th, td { padding: 0.3em 0.6em; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
+            th { background: #f4f6f8; } td.left, th.left { text-align: left; }
+            tr.bad td { color: #999; }
+            code { font: 0.85em ui-monospace, SFMono-Regular, Menlo, monospace; background: #f4f6f8; padding: 0.1em 0.3em; border-radius: 3px; }
+            pre { background: #f4f6f8; padding: 1em; overflow-x: auto; font-size: 0.85em; }
+            figure { margin: 1.5em 0; } figure img { width: 100%; height: auto; border: 1px solid #eee; }
+            .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); gap: 1em; }
+            .gallery figure { margin: 0; } figcaption { font-size: 0.85em; color: #555; }
+            @media print { body { max-width: none; } h2 { break-after: avoid; } figure { break-inside: avoid; } }
+            </style>
+            </head>
+            <body>
+            <h1>\(e(plan.name))</h1>
+
+            """
+        if let d = plan.runs.first?.spec.description { out += "<p>\(e(d))</p>\n" }
+        out += "<p class=\"meta\">\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"); "
+        out += "\(complete) of \(plan.runs.count) runs complete"
+        if !plan.axes.isEmpty { out += "; swept: " + plan.axes.map { "<code>\(e($0.path.description))</code>" }.joined(separator: ", ") }
+        out += ". Spec: <a href=\"spec.json\">spec.json</a>.</p>\n"
+
+        // Plots at the top: they are what a reader looks at first.
+        let sweepPlots = [("loss", "Loss, mean over seeds with a ±1 std band"), ("accuracy", "Accuracy, mean over seeds with a ±1 std band"),
+                          ("heatmap", "Heatmap over the first two grid axes")]
+        for (name, caption) in sweepPlots where plots.contains(where: { $0.directory == report.directory.path && $0.name == name }) {
+            out += "<figure><img src=\"\(name).svg\" alt=\"\(e(caption))\"/><figcaption>\(e(caption)) (<a href=\"\(name).png\">PNG</a>, <a href=\"\(name).gp\">gnuplot script</a>)</figcaption></figure>\n"
+            if name != "heatmap" {
+                let drawn = Set(self.drawn)
+                out += leftOut(ranked.indices.filter { !drawn.contains($0) }, what: "\(name) plot")
+            }
+        }
+
+        out += "<h2>Configurations, best first</h2>\n<p>Ranked by mean \(e(metric)) across seeds (lower is better). \(e(Summary.rankingExplanation(metric)))</p>\n"
+        out += "<table>\n<tr><th>rank</th><th class=\"left\">configuration</th><th>\(e(metric)) (mean ± std)</th><th>n</th>"
+        if hasAccuracy { out += "<th>\(hasValidation ? "val" : "train")_accuracy (mean)</th>" }
+        if hasTest { out += "<th>test_accuracy (mean)</th>" }
+        out += "<th class=\"left\">notes</th><th class=\"left\">reproduce one run</th></tr>\n"
+        for (i, row) in ranked.enumerated() {
+            out += "<tr\(row.troubled ? " class=\"bad\"" : "")><td>\(i + 1)</td><td class=\"left\"><code>\(e(row.configurationID))</code></td>"
+            out += "<td>\(row.meanText)</td><td>\(row.n)</td>"
+            if hasAccuracy { out += "<td>\(row.meanAccuracyText)</td>" }
+            if hasTest { out += "<td>\(row.meanTestAccuracyText)</td>" }
+            out += "<td class=\"left\">\(e(row.notes))</td>"
+            if let run = results.first(where: { $0.run.configurationIndex == row.index }) {
+                let config = report.directory.runPath(run.run.id) + "/config.json"
+                out += "<td class=\"left\"><code>backprop run '\(e(config))'</code></td>"
+            } else { out += "<td></td>" }
+            out += "</tr>\n"
+        }
+        out += "</table>\n"
+
+        let paired = PairedComparison.againstBest(results, ranked: ranked)
+        if !paired.isEmpty {
+            out += "<h2>Paired comparisons</h2>\n<p>Seed by seed against the best configuration, on the \(e(metric)) (difference: other − best). "
+            out += "Runs with the same seed start from the same weights, so the paired difference is the configuration's alone.</p>\n<ul>\n"
+            for p in paired {
+                var s = "<code>\(e(p.best))</code> beats <code>\(e(p.other))</code> on \(p.wins) of \(p.seeds) seeds"
+                if let m = p.meanDifference { s += "; mean difference \(Summary.format(m))" + (p.stdDifference.map { " ± \(Summary.format($0))" } ?? "") }
+                out += "<li>\(s)</li>\n"
+            }
+            out += "</ul>\n"
+        }
+
+        let boundaryRows = ranked.filter { boundaries[$0.configurationID] != nil }
+        if !boundaryRows.isEmpty {
+            out += "<h2>Decision boundaries</h2>\n<p>The best run of each configuration: its prediction over the plane, the training points on top.</p>\n<div class=\"gallery\">\n"
+            for row in boundaryRows {
+                let path = Self.link("runs/\(boundaries[row.configurationID]!)/boundary.svg")
+                out += "<figure><img src=\"\(path)\" alt=\"decision boundary of \(e(row.configurationID))\"/><figcaption><code>\(e(row.configurationID))</code></figcaption></figure>\n"
+            }
+            out += "</div>\n"
+        }
+
+        let diagnosed = ranked.indices.compactMap { i in
+            results.first { $0.run.configurationIndex == ranked[i].index && FileManager.default.fileExists(atPath: report.directory.runPath($0.run.id) + "/diagnostics.svg") }
+                .map { (rank: i, run: $0) }
+        }
+        if !diagnosed.isEmpty {
+            out += "<h2>Gradient norms</h2>\n<p>Per layer and epoch, one run of each configuration (log scale): vanishing gradients fall towards 0, exploding ones rise.</p>\n<div class=\"gallery\">\n"
+            let shown = diagnosed.prefix(report.plan.reportCurves)
+            for (_, r) in shown {
+                out += "<figure><img src=\"\(Self.link("runs/\(r.run.id)/diagnostics.svg"))\" alt=\"gradient norms of \(e(r.run.id))\"/><figcaption><code>\(e(r.run.id))</code></figcaption></figure>\n"
+            }
+            out += "</div>\n"
+            out += leftOut(diagnosed.dropFirst(shown.count).map(\.rank), what: "gallery")
+        }
+
+        // spec.json's text, as `run` and `summarize` both see it: the page is the same whoever writes it.
+        out += "<h2>Spec</h2>\n<pre>\(e(report.folder.specText.trimmingCharacters(in: .newlines)))</pre>\n"
+        out += "<p class=\"meta\">Files: <a href=\"summary.csv\">summary.csv</a>, <a href=\"summary.md\">summary.md</a>, <a href=\"curves.csv\">curves.csv</a>, "
+        out += "<a href=\"spec.json\">spec.json</a>; each run's folder is <code>runs/&lt;run id&gt;/</code>. Check any run bit for bit with "
+        out += "<code>backprop verify \(e(report.directory.path))/runs/&lt;run id&gt;</code>.</p>\n</body>\n</html>\n"
+        return out
+    }
+}

@@ -1,0 +1,28 @@
+import BackpropCore
+
+extension SweepReport {
+    /// A run's own plots: loss.gp (and diagnostics.gp when it logged diagnostics), written
+    /// and rendered in its folder. Returns gnuplot's complaint when a plot failed; a
+    /// script that cannot be written throws.
+    func writeRunPlots(_ result: RunResult) throws(ResultsError) -> String? {
+        let dir = directory.runPath(result.run.id)
+        let losses = result.rows.flatMap { [$0.record.trainLoss] + ($0.record.validationLoss.map { [$0] } ?? []) }
+        let seeds = Set(plan.runs.map(\.seed)).count
+        let title = "\(plan.name): \(result.run.id) (one of \(seeds) seed\(seeds == 1 ? "" : "s"))"
+        let script = GnuplotScript.runLoss(title: title, loss: "loss (\(result.run.spec.loss.rawValue))",
+                                           hasValidation: result.hasValidation, logScale: GnuplotScript.wantsLogScale(losses))
+        try ResultsDirectory.writeAtomically(script, to: dir + "/loss.gp")
+        var scripts = [("loss", script)]
+        if result.rows.first?.diagnostics != nil {
+            let hasValidation = result.hasValidation, hasAccuracy = result.hasAccuracy
+            let first = 4 + (hasValidation ? 1 : 0) + (hasAccuracy ? (hasValidation ? 2 : 1) : 0)  // grad_norm_1, 1-based
+            let diagnostics = GnuplotScript.diagnostics(title: title, layers: result.run.spec.model.layers.count, firstColumn: first)
+            try ResultsDirectory.writeAtomically(diagnostics, to: dir + "/diagnostics.gp")
+            scripts.append(("diagnostics", diagnostics))
+        }
+        for (name, text) in scripts {
+            do { try gnuplot?.render(script: text, in: dir) } catch { return "\(dir)/\(name).gp: \(error)" }
+        }
+        return nil
+    }
+}

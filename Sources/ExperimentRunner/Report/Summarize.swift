@@ -1,0 +1,35 @@
+import BackpropCore
+import Foundation
+
+/// `backprop summarize results/<name>`: the summaries, plots and report page rebuilt from
+/// every run complete on disk, whichever process or Slurm shard wrote it.
+extension SweepReport {
+    /// The report of the sweep a results folder holds, from its spec.json.
+    public static func forResults(_ folder: String, gnuplot: Gnuplot? = Gnuplot.find(),
+                                   jobs: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> SweepReport {
+        let path = URL(fileURLWithPath: folder).standardizedFileURL
+        let specFile = path.appendingPathComponent("spec.json").path
+        guard FileManager.default.fileExists(atPath: specFile) else {
+            throw ResultsError(path: folder, message: "not a results folder: no spec.json (shard 0 or a plain run writes it)")
+        }
+        let plan = try SweepPlan.load(file: specFile)
+        guard plan.name == path.lastPathComponent else {
+            throw SpecError(file: specFile, path: "name", message: "names \"\(plan.name)\", but the folder is \"\(path.lastPathComponent)\"")
+        }
+        let directory = ResultsDirectory(root: path.deletingLastPathComponent().path, name: plan.name)
+        return SweepReport(folder: SweepFolder(plan: plan, directory: directory), gnuplot: gnuplot, jobs: jobs)
+    }
+
+    /// Writes the summaries from the runs complete on disk; returns (complete, missing).
+    /// Decision boundaries need the data: when it cannot be built here, they are left out
+    /// with a warning.
+    public func summarize(progress: Progress) throws -> (complete: Int, missing: Int) {
+        let lock = try FileLock.acquire(directory.path + "/.summary.lock", wait: true)
+        defer { _ = lock }
+        var data: [Int: LoadedData]?
+        do { data = try plan.buildData() } catch { progress.warn("the data cannot be built here (\(error)): no decision boundaries, and runs are not checked against the data") }
+        let results = folder.completeOnDisk(data: data).values.sorted { $0.run.index < $1.run.index }
+        try write(results, progress: progress, data: data)
+        return (results.count, plan.runs.count - results.count)
+    }
+}

@@ -1,0 +1,134 @@
+import BackpropCore
+import Foundation
+import Synchronization
+
+/// A sweep's reports, written from its runs' results: pure functions (`Summary`, `Curves`,
+/// `Heatmap`, `GnuplotScript`, `ReportPage`) turned into files, and plots rendered.
+public struct SweepReport: Sendable {
+    public let folder: SweepFolder
+    /// nil: plots are skipped (the CSVs and .gp scripts are still written).
+    public let gnuplot: Gnuplot?
+    /// How many plots render at once.
+    public let jobs: Int
+
+    public init(folder: SweepFolder, gnuplot: Gnuplot?, jobs: Int) {
+        self.folder = folder
+        self.gnuplot = gnuplot
+        self.jobs = max(jobs, 1)
+    }
+
+    public var plan: SweepPlan { folder.plan }
+    public var directory: ResultsDirectory { folder.directory }
+
+    /// Everything written across runs: summary.csv and summary.md, curves.csv, the loss and
+    /// (for classification) accuracy plots, the heatmap over two grid axes, a decision
+    /// boundary in the best run of each configuration for 2-D data, and index.html. A plot
+    /// gnuplot cannot draw is a warning, through `progress`, never a lost result. Plots are
+    /// rendered side by side, one per core.
+    /// - Parameter drawn: configurations whose decision boundary is already drawn (index ->
+    ///   run id), by `run` as each configuration finished.
+    public func write(_ results: [RunResult], progress: Progress, runWarnings: [RunResult] = [],
+                               data: [Int: LoadedData]? = nil, drawn: [Int: String] = [:]) throws {
+        let dir = directory.path
+        try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.axes), to: dir + "/summary.csv")
+        try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan), to: dir + "/summary.md")
+        let ranked = Summary.ranked(results)
+        let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
+        let table = Curves.table(results, configurations: ranked, hasValidation: hasValidation)
+        try ResultsDirectory.writeAtomically(table.csv, to: dir + "/curves.csv")
+        let shown = Self.drawnCurves(ranked, limit: plan.reportCurves)
+        let seeds = Set(plan.runs.map(\.seed)).count
+        func title(_ what: String) -> String {
+            var t = "\(plan.name): \(what), mean over the completed seeds (of \(seeds))"
+            if !plan.axes.isEmpty { t += "; swept: " + plan.axes.map(\.label).joined(separator: ", ") }
+            return t
+        }
+        func curves(_ columns: [Int]) -> [GnuplotScript.Curve] {
+            shown.map { i in
+                let row = ranked[i]
+                let mark = row.troubled ? "; \(row.notes)" : ""
+                return GnuplotScript.Curve(label: "\(row.configurationID) (n=\(row.n)\(mark))", column: columns[i],
+                                          countColumn: table.countColumns[i], seeds: row.n)
+            }
+        }
+        var plots = [(directory: String, name: String, script: String)]()
+        let loss = plan.runs.first?.spec.loss.rawValue ?? ""
+        plots.append((dir, "loss", GnuplotScript.sweepCurves(.loss(name: loss), title: title("loss"), curves: curves(table.columns),
+                                                              hasValidation: hasValidation, logScale: GnuplotScript.wantsLogScale(table.allValues),
+                                                              omitted: ranked.count - shown.count)))
+        if hasAccuracy {
+            plots.append((dir, "accuracy", GnuplotScript.sweepCurves(.accuracy, title: title("accuracy"), curves: curves(table.accuracyColumns),
+                                                                      hasValidation: hasValidation, logScale: false, omitted: ranked.count - shown.count)))
+        }
+        if let heatmap = Heatmap(plan: plan, ranked: ranked, accuracy: hasAccuracy) {
+            try ResultsDirectory.writeAtomically(heatmap.csv, to: dir + "/heatmap.csv")
+            plots.append((dir, "heatmap", heatmap.script(experiment: plan.name, seeds: seeds, metric: Summary.rankingMetric(hasValidation: hasValidation))))
+        }
+        var boundaries = [String: String]()  // configuration id -> its best run's id
+        for row in ranked {
+            if let id = drawn[row.index] {
+                boundaries[row.configurationID] = id
+            } else if let data, let (id, script) = try boundary(of: results.filter { $0.run.configurationIndex == row.index }, data: data) {
+                boundaries[row.configurationID] = id
+                plots.append((directory.runPath(id), "boundary", script))
+            }
+        }
+        for plot in plots { try ResultsDirectory.writeAtomically(plot.script, to: plot.directory + "/" + plot.name + ".gp") }
+        if let gnuplot {
+            let failures = Mutex([Int: String]()), all = plots
+            WorkerPool.run(Array(all.indices), workers: jobs) { i, _ in
+                do { try gnuplot.render(script: all[i].script, in: all[i].directory) } catch {
+                    failures.withLock { $0[i] = "\(all[i].directory)/\(all[i].name).gp: \(error)" }
+                }
+            }
+            for (_, f) in failures.withLock({ $0 }).sorted(by: { $0.key < $1.key }) { progress.warn(f) }
+        }
+        if let first = runWarnings.first(where: { $0.plotWarning != nil }) {
+            let more = runWarnings.filter { $0.plotWarning != nil }.count - 1
+            progress.warn(first.plotWarning! + (more > 0 ? " (and \(more) more run plots)" : ""))
+        }
+        let page = ReportPage(report: self, results: results, ranked: ranked, plots: plots.map { ($0.directory, $0.name) },
+                              boundaries: boundaries, heatmap: plots.contains { $0.name == "heatmap" }, drawn: shown)
+        try ResultsDirectory.writeAtomically(page.html, to: dir + "/index.html")
+    }
+
+    /// The ranked configurations (indices into `ranked`) the sweep plots draw: the best
+    /// `limit` that have a completed seed; the page lists the others.
+    static func drawnCurves(_ ranked: [Summary.ConfigurationRow], limit: Int) -> [Int] {
+        Array(ranked.indices.filter { ranked[$0].n > 0 }.prefix(limit))
+    }
+
+    /// For 2-D classification data, a configuration's best completed run gets boundary.csv
+    /// and points.csv. Returns the run's id and the script (not yet written), or nil.
+    func boundary(of runs: [RunResult], data: [Int: LoadedData]) throws -> (String, String)? {
+        let seeds = Set(plan.runs.map(\.seed)).count
+        let completed = runs.filter { $0.status == .completed && $0.finalRankingLoss != nil }
+        guard let best = completed.min(by: { $0.finalRankingLoss! < $1.finalRankingLoss! }), let d = data[best.run.index],
+              d.features == 2 else { return nil }
+        let training = d.trainingAsDouble
+        guard let classes = training.classNames?.count, training.labels != nil else { return nil }
+        let runDir = directory.runPath(best.run.id)
+        guard let text = try? String(contentsOfFile: runDir + "/model.json", encoding: .utf8),
+              let json = try? JSONParser.parse(Array(text.utf8)),
+              let network = ModelFile.network(json, inputs: 2),
+              let csvs = DecisionBoundary.csvs(network: network, points: training) else { return nil }
+        try ResultsDirectory.writeAtomically(csvs.boundary, to: runDir + "/boundary.csv")
+        try ResultsDirectory.writeAtomically(csvs.points, to: runDir + "/points.csv")
+        let normalized = best.run.spec.dataset.normalize != .none
+        let script = GnuplotScript.boundary(
+            title: "\(plan.name): \(best.run.id)\nthe best of its configuration's \(completed.count) of \(seeds) seed\(seeds == 1 ? "" : "s"); training points on top",
+            classes: max(classes, 2), xLabel: "x1" + (normalized ? " (normalised)" : ""), yLabel: "x2" + (normalized ? " (normalised)" : ""))
+        return (best.run.id, script)
+    }
+
+    /// Draws a configuration's decision boundary now (script and picture); returns its run id.
+    /// `run` queues it once a configuration's last run finishes, so that the drawing overlaps
+    /// the training of the last runs instead of waiting for the end.
+    func drawBoundary(of runs: [RunResult], data: [Int: LoadedData]) -> String? {
+        guard let (id, script) = try? boundary(of: runs, data: data) else { return nil }
+        let dir = directory.runPath(id)
+        guard (try? ResultsDirectory.writeAtomically(script, to: dir + "/boundary.gp")) != nil else { return nil }
+        if let gnuplot { guard (try? gnuplot.render(script: script, in: dir)) != nil else { return nil } }
+        return id
+    }
+}

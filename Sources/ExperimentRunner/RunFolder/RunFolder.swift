@@ -1,0 +1,71 @@
+import BackpropCore
+import Foundation
+
+/// What is already on disk for a planned run.
+enum RunState {
+    /// Nothing usable: train it (again) from the start.
+    case missing
+    /// status.json says completed or diverged, and metrics.csv reads back.
+    case complete(RunResult)
+    /// The folder holds another configuration's run (config.json compared as a value), or
+    /// one trained on other data (status.json's data fingerprint): `reason` says which.
+    case conflicting(configFile: String, reason: String)
+}
+
+/// One run's folder, results/<name>/runs/<id>/: its files, its lock and what it holds.
+///
+/// config.json is written when the sweep claims the run, before training; metrics.csv,
+/// model.json and the plot scripts after it; status.json last, so that the folder is
+/// complete exactly when it has one (README, "Output").
+public struct RunFolder: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public var configFile: String { path + "/config.json" }
+    public var statusFile: String { path + "/status.json" }
+    public var metricsFile: String { path + "/metrics.csv" }
+    public var modelFile: String { path + "/model.json" }
+
+    /// The run's lock: nil when another process holds it.
+    func lock() throws(ResultsError) -> FileLock? {
+        try FileLock.acquire(path + "/.lock", wait: false)
+    }
+
+    /// From here until a new status is written, the folder is incomplete, whatever happens
+    /// to this process.
+    func removeStatus() {
+        unlink(statusFile)
+    }
+
+    /// What the folder holds for `run`, whose config.json must equal `config` as a value
+    /// (never as text: a change of serializer must not make every old run a conflict).
+    /// `fingerprint` is the data's; nil skips that check (summarize without the data).
+    func state(of run: PlannedRun, expecting config: JSONValue, fingerprint: String?) -> RunState {
+        guard let text = try? readFile(configFile) else { return .missing }
+        guard let onDisk = try? JSONParser.parse(text), onDisk.sameValue(as: config) else {
+            return .conflicting(configFile: configFile, reason: "holds a different configuration than this spec's run")
+        }
+        guard let statusText = try? String(contentsOfFile: statusFile, encoding: .utf8), let status = StatusFile(text: statusText),
+              status.status == .completed || status.status == .diverged else { return .missing }
+        if let fingerprint, let theirs = status.dataFingerprint, theirs != fingerprint {
+            return .conflicting(configFile: statusFile, reason: "was trained on other data (the dataset changed since: fingerprint \(theirs), now \(fingerprint))")
+        }
+        guard status.dataFingerprint != nil, FileManager.default.fileExists(atPath: modelFile),
+              let metrics = try? String(contentsOfFile: metricsFile, encoding: .utf8),
+              let rows = MetricsLog.parse(metrics), rows.last?.record.epoch == status.epochs else { return .missing }
+        return .complete(status.result(for: run, rows: rows))
+    }
+
+    /// metrics.csv and model.json.
+    func writeResults(_ result: RunResult, model: JSONValue) throws(ResultsError) {
+        try ResultsDirectory.writeAtomically(MetricsLog.csv(result.rows, activations: result.run.spec.model.layers.map(\.activation)),
+                                             to: metricsFile)
+        try ResultsDirectory.writeAtomically(model.serialized() + "\n", to: modelFile)
+    }
+
+    /// status.json: the last file of a run.
+    func writeStatus(_ result: RunResult) throws(ResultsError) {
+        try ResultsDirectory.writeAtomically(StatusFile(result).json.serialized() + "\n", to: statusFile)
+    }
+}

@@ -1,0 +1,72 @@
+import BackpropCore
+
+/// How a run ended.
+public enum RunStatus: String, Sendable {
+    case completed
+    /// A loss or parameter became NaN or infinite; the epoch is in `stoppedEpoch`.
+    case diverged
+    /// The run threw (bad data, an I/O error); the message says why.
+    case failed
+    /// Interrupted before it finished: nothing of it counts, and no status file is written.
+    case interrupted
+    /// Being trained by another process (its lock is held); not counted here.
+    case busy
+}
+
+/// One epoch's metrics with the wall time since the run started.
+public struct MetricsRow: Sendable, Equatable {
+    public var record: EpochRecord
+    public var seconds: Double
+    /// With diagnostics on (written to metrics.csv, not read back).
+    public var diagnostics: Diagnostics? = nil
+
+    public init(record: EpochRecord, seconds: Double, diagnostics: Diagnostics? = nil) {
+        self.record = record
+        self.seconds = seconds
+        self.diagnostics = diagnostics
+    }
+}
+
+/// What a finished run reports to summaries and plots.
+public struct RunResult: Sendable {
+    public init(run: PlannedRun, status: RunStatus, message: String?, rows: [MetricsRow], seconds: Double) {
+        self.run = run
+        self.status = status
+        self.message = message
+        self.rows = rows
+        self.seconds = seconds
+    }
+
+    public var run: PlannedRun
+    public var status: RunStatus
+    public var message: String?
+    public var rows: [MetricsRow]
+    public var seconds: Double
+    /// Why the run's plot could not be drawn, when gnuplot failed; the CSVs are unaffected.
+    public var plotWarning: String? = nil
+    /// Early stopping: the epoch training stopped after, and the epoch whose parameters it kept.
+    public var stoppedEpoch: Int? = nil
+    public var restoredEpoch: Int? = nil
+    /// The kept network on the dataset's own test set, when it has one.
+    public var test: Evaluation? = nil
+    /// The fingerprint of the data it trained on (`LoadedData.fingerprint`).
+    public var dataFingerprint: String? = nil
+    /// The results folder could not be written (or another process claimed the run): the
+    /// sweep stops, and `run` exits 2 with this line.
+    public var writeError: ResultsError? = nil
+
+    /// The record of the network the run kept: the restored epoch's after early stopping,
+    /// else the last.
+    public var kept: EpochRecord? { restoredEpoch.map { rows[$0].record } ?? rows.last?.record }
+    public var final: EpochRecord? { rows.last?.record }
+    public var epochs: Int { final?.epoch ?? 0 }
+    /// The validation loss the ranking uses: validation when there is a validation set, else training.
+    public var finalRankingLoss: Double? { kept.map { $0.validationLoss ?? $0.trainLoss } }
+    public var best: (loss: Double, epoch: Int)? {
+        rows.compactMap { r in r.record.validationLoss.map { ($0, r.record.epoch) } }
+            .filter { $0.0.isFinite }
+            .min { $0.0 < $1.0 }
+    }
+    public var hasValidation: Bool { rows.first?.record.validationLoss != nil }
+    public var hasAccuracy: Bool { rows.first?.record.trainAccuracy != nil }
+}

@@ -1,0 +1,72 @@
+import BackpropCore
+import BackpropData
+import Foundation
+
+/// `backprop verify results/<name>/runs/<id>`: trains the run again from its config.json and
+/// compares every metric, the model and the status with what is on disk, bit for bit
+/// (numbers are written at full round-trip precision, so equal text is equal bits). Only
+/// the seconds column may differ.
+public enum Verification {
+    public struct Outcome: Sendable {
+        public var identical: Bool
+        /// One line per finding.
+        public var lines: [String]
+    }
+
+    public static func verify(runDirectory dir: String) throws -> Outcome {
+        let folder = RunFolder(path: dir)
+        guard FileManager.default.fileExists(atPath: folder.configFile) else {
+            throw ResultsError(path: dir, message: "not a run folder: no config.json (expected results/<name>/runs/<id>)")
+        }
+        guard let statusText = try? String(contentsOfFile: folder.statusFile, encoding: .utf8), let status = StatusFile(text: statusText) else {
+            throw ResultsError(path: dir, message: "not a complete run: no readable status.json (train it with backprop run first)")
+        }
+        guard let metricsText = try? String(contentsOfFile: folder.metricsFile, encoding: .utf8) else {
+            throw ResultsError(path: folder.metricsFile, message: "missing or unreadable")
+        }
+        let plan = try SweepPlan.load(file: folder.configFile)
+        guard plan.runs.count == 1, let run = plan.runs.first else {
+            throw SpecError(file: folder.configFile, path: "", message: "expands to \(plan.runs.count) runs; a run's config.json has one")
+        }
+        let data = try plan.buildData()[run.index]!
+        var again = data.splits.train(run, cancellation: Cancellation(), clock: Stopwatch())!
+        again.result.dataFingerprint = data.fingerprint
+        var lines = [String]()
+        // Metrics: every line as written, byte for byte but the last field (seconds): numbers
+        // are written at full precision, so equal text is equal bits, and a changed header or
+        // line end (CRLF) is a difference too.
+        func field(_ fields: [String], _ i: Int) -> String? { fields.indices.contains(i) ? fields[i] : nil }
+        func withoutSeconds(_ csv: String) -> [[String]] {
+            csv.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+                var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                if fields.count > 1 { fields.removeLast() }
+                return fields
+            }
+        }
+        let disk = withoutSeconds(metricsText), now = withoutSeconds(MetricsLog.csv(again.result.rows, activations: run.spec.model.layers.map(\.activation)))
+        if metricsText.contains("\r") {
+            lines.append("metrics.csv differs: its lines end in CRLF on disk, in LF as backprop writes them")
+        } else if disk != now {
+            let header = now.first ?? []
+            if let r = (0..<min(disk.count, now.count)).first(where: { disk[$0] != now[$0] }) {
+                let c = (0..<min(disk[r].count, now[r].count)).first { disk[r][$0] != now[r][$0] } ?? 0
+                let place = r == 0 ? "in its header" : "at epoch \(now[r].first ?? "?"), \(field(header, c) ?? "?")"
+                func shown(_ s: String?) -> String { (s ?? "?").replacingOccurrences(of: "\r", with: "\\r") }
+                lines.append("metrics.csv differs \(place): \(shown(field(disk[r], c))) on disk, \(shown(field(now[r], c))) now")
+            } else {
+                lines.append("metrics.csv has \(disk.count - 2) rows on disk, \(now.count - 2) now")
+            }
+        }
+        let model = (try? String(contentsOfFile: folder.modelFile, encoding: .utf8)) ?? ""
+        if model != again.model.serialized() + "\n" { lines.append("model.json differs") }
+        var mine = StatusFile(again.result), theirs = status
+        mine.seconds = 0
+        theirs.seconds = 0
+        if mine != theirs { lines.append("status.json differs: \(statusText.split(separator: "\n").joined()) on disk") }
+        if lines.isEmpty {
+            let columns = (disk.first ?? []).dropFirst().joined(separator: ", ")
+            lines.append("identical, bit for bit: \(disk.count - 2) epochs of \(columns), model.json and status (\(status.status.rawValue))")
+        }
+        return Outcome(identical: lines.count == 1 && lines[0].hasPrefix("identical"), lines: lines)
+    }
+}

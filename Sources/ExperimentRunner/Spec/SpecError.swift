@@ -1,0 +1,22 @@
+import Foundation
+
+/// Bad user input in a spec: the file, the JSON path and what is wrong, on one line.
+public struct SpecError: Error, Equatable, CustomStringConvertible, LocalizedError {
+    public var file: String
+    public var path: String
+    public var message: String
+
+    public init(file: String, path: String, message: String) {
+        self.file = file
+        self.path = path
+        self.message = message
+    }
+
+    /// The error at `path` in `file`.
+    public init(file: String, at path: JSONPath, message: String) {
+        self.init(file: file, path: path.components.isEmpty ? "" : path.description, message: message)
+    }
+
+    public var description: String { path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)" }
+    public var errorDescription: String? { description }
+}

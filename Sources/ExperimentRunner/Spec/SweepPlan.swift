@@ -1,0 +1,141 @@
+import Foundation
+import BackpropCore
+
+/// A spec expanded: every configuration of the grid times every seed, each decoded and
+/// checked before anything trains.
+public struct SweepPlan: Sendable {
+    public var file: String
+    /// The spec as given, after `--set`.
+    public var specJSON: JSONValue
+    public var name: String
+    public var axes: [GridAxis]
+    public var runs: [PlannedRun]
+    public var configurationCount: Int
+    /// The spec's `report.curves`.
+    public var reportCurves: Int
+
+    /// The most runs a plan holds; `run` asks for --yes above 100,000.
+    public static let maximumRuns = 1_000_000
+
+    /// - Parameter maximumRuns: a grid of more runs is refused, counted from its axes before
+    ///   anything is expanded.
+    public static func load(file: String, overrides: [Override] = [], maximumRuns: Int = maximumRuns) throws -> SweepPlan {
+        let bytes: [UInt8]
+        do { bytes = try readFile(file) } catch { throw SpecError(file: file, path: "", message: "cannot read: \(error)") }
+        let json: JSONValue
+        do { json = try JSONParser.parse(bytes) } catch { throw SpecError(file: file, path: "", message: "invalid JSON at \(error)") }
+        return try SweepPlan(json: json, file: file, overrides: overrides, maximumRuns: maximumRuns)
+    }
+
+    public init(json original: JSONValue, file: String, overrides: [Override] = [], maximumRuns: Int = maximumRuns) throws(SpecError) {
+        self.file = file
+        guard case .object = original else { throw SpecError(file: file, path: "", message: "a spec is a JSON object") }
+        // Fixed overrides replace fields; sweeping ones become grid axes after the file's own.
+        var json = original
+        var gridMembers: [(key: String, value: JSONValue)] = []
+        var hasGridObject = false
+        if case let .object(members)? = original["grid"] { gridMembers = members; hasGridObject = true }
+        for o in overrides {
+            if o.isSweep {
+                // An axis the file sweeps keeps its place (run ids and heatmap axes stay put).
+                if let i = gridMembers.firstIndex(where: { $0.key == o.pathText }) {
+                    gridMembers[i].value = .array(o.values)
+                } else {
+                    gridMembers.append((o.pathText, .array(o.values)))
+                }
+            } else {
+                gridMembers.removeAll { $0.key == o.pathText }
+                do { json = try json.setting(o.path.components[...], to: o.values[0]) } catch {
+                    throw SpecError(file: "--set", path: error.path.description, message: error.message)
+                }
+            }
+        }
+        if hasGridObject || !gridMembers.isEmpty { json = try! json.setting([.key("grid")], to: .object(gridMembers)) }
+        specJSON = json
+
+        // The grid's axes.
+        var axes = [GridAxis]()
+        if let g = json["grid"] {
+            let grid = JSONReader(g, path: JSONPath([.key("grid")]), file: file)
+            guard case let .object(members) = g else { throw grid.error("expected an object of \"path\": [values]") }
+            var paths = [JSONPath]()
+            for (key, value) in members {
+                let reader = JSONReader(value, path: JSONPath([.key("grid"), .key(key)]), file: file)
+                guard let path = GridAxis.parsePath(key) else { throw reader.error("not a path like optimizer.learning_rate or model.layers[0].units") }
+                if case .key(let first) = path.components.first, (["grid", "seeds"] + ExperimentSpec.descriptive).contains(first) {
+                    throw reader.error("\(first) cannot be swept\(first == "seeds" ? ": every configuration already runs once per seed" : ExperimentSpec.descriptive.contains(first) ? ": it describes the experiment and is not a hyperparameter" : "")")
+                }
+                let values = try reader.nonEmptyArray().map(\.value)
+                for (i, v) in values.enumerated() where values[..<i].contains(where: { $0.sameValue(as: v) }) {
+                    throw reader.error("the value \(v.serialized(indent: nil)) is listed twice: every value of an axis is a different configuration")
+                }
+                // A later axis that replaces an object holding an earlier axis's field would
+                // silently undo that axis in every configuration.
+                if let earlier = paths.first(where: { $0.components.starts(with: path.components) }) {
+                    throw reader.error("replaces \(earlier), which an earlier axis sweeps: put \(key) before it in the grid")
+                }
+                paths.append(path)
+                axes.append(GridAxis(path: path, values: values, label: ""))
+            }
+            for (i, label) in GridAxis.labels(for: paths).enumerated() { axes[i].label = label }
+        }
+        self.axes = axes
+
+        // The base spec must be valid on its own.
+        var base = json
+        if case let .object(members) = base { base = .object(members.filter { $0.key != "grid" }) }
+        let baseSpec = try ExperimentSpec(json: base, file: file)
+        name = baseSpec.name
+        reportCurves = baseSpec.reportCurves
+
+        // Counted from the axes' lengths, with checked arithmetic, before anything is expanded.
+        var total = baseSpec.seeds.count, overflow = false
+        for axis in axes where !overflow {
+            (total, overflow) = total.multipliedReportingOverflow(by: axis.values.count)
+        }
+        if overflow || total > maximumRuns {
+            let count = overflow ? "more than \(Int.max)" : String(total)
+            throw SpecError(file: file, path: "grid", message: maximumRuns < Self.maximumRuns
+                ? "\(count) runs: more than 100,000; pass --yes to run them all (at most \(Self.maximumRuns))"
+                : "\(count) runs: more than this tool plans at once (\(Self.maximumRuns)); split the grid into several specs")
+        }
+        // The cartesian product, first axis slowest, then the seeds.
+        var combinations: [[Int]] = [[]]
+        for axis in axes { combinations = combinations.flatMap { c in axis.values.indices.map { c + [$0] } } }
+        configurationCount = combinations.count
+        var runs = [PlannedRun]()
+        var seenIDs = [String: Int]()
+        for (c, combination) in combinations.enumerated() {
+            var config = base
+            var swept = [(label: String, value: JSONValue)]()
+            for (axis, v) in zip(axes, combination) {
+                do { config = try config.setting(axis.path.components[...], to: axis.values[v]) } catch {
+                    throw SpecError(file: file, path: "grid.\(axis.path)", message: "\(error.path) \(error.message)")
+                }
+                swept.append((axis.label, axis.values[v]))
+            }
+            let spec: ExperimentSpec
+            do { spec = try ExperimentSpec(json: config, file: file) } catch {
+                let values = swept.map { "\($0.label)=\(GridAxis.valueLabel($0.value))" }.joined(separator: ",")
+                throw SpecError(file: file, path: error.path, message: "\(error.message) (in the grid configuration \(values))")
+            }
+            var configurationID = swept.map { "\($0.label)=\(GridAxis.valueLabel($0.value))" }.joined(separator: ",")
+            if configurationID.isEmpty { configurationID = "default" }
+            if let n = seenIDs[configurationID] { seenIDs[configurationID] = n + 1; configurationID += "#\(n + 1)" } else { seenIDs[configurationID] = 1 }
+            for seed in baseSpec.seeds {
+                let id = (swept.isEmpty ? "" : configurationID + ",") + "seed=\(seed)"
+                guard id.utf8.count <= 200 else {
+                    throw SpecError(file: file, path: "grid", message: "the run id \"\(id.prefix(60))...\" is \(id.utf8.count) bytes long, more than a folder name takes (200): sweep fewer or shorter values")
+                }
+                var runConfig = try! config.setting([.key("seeds")], to: .array([.number(String(seed))]))
+                if case let .object(members) = runConfig { runConfig = .object(members.filter { $0.key != "$schema" }) }
+                runConfig = try! runConfig.setting([.key("name")], to: .string(GridAxis.valueLabel(.string("\(name)-\(id)"))))
+                var runSpec = spec
+                runSpec.seeds = [seed]
+                runs.append(PlannedRun(index: runs.count, id: id, configurationID: configurationID, configurationIndex: c,
+                                       seed: seed, swept: swept, config: runConfig, spec: runSpec))
+            }
+        }
+        self.runs = runs
+    }
+}
