@@ -43,9 +43,12 @@ public struct PairedComparison: Sendable, Equatable {
         return out
     }
 
-    /// "`A` beats `B` on 9 of 10 seeds; mean difference 0.0123 ± 0.0040".
-    public var sentence: String {
-        var s = "`\(best)` beats `\(other)` on \(wins) of \(seeds) seeds"
+    /// "`A` beats `B` on 9 of 10 seeds; mean difference 0.0123 ± 0.0040", in Markdown.
+    public var sentence: String { sentence { "`\($0)`" } }
+
+    /// The sentence with the configurations' ids set as `code` sets them (Markdown, HTML).
+    public func sentence(code: (String) -> String) -> String {
+        var s = "\(code(best)) beats \(code(other)) on \(wins) of \(seeds) seeds"
         if let m = meanDifference {
             s += "; mean difference \(Summary.format(m))"
             if let sd = stdDifference { s += " ± \(Summary.format(sd))" }
