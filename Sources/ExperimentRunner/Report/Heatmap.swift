@@ -29,7 +29,8 @@ public struct Heatmap: Sendable {
 
     /// nil with fewer than two grid axes.
     public init?(plan: SweepPlan, ranked: [Summary.ConfigurationRow], accuracy: Bool) {
-        guard plan.axes.count >= 2 else { return nil }
+        // A search's trials are points, not a grid: cells would mix them.
+        guard plan.axes.count >= 2, plan.search == nil else { return nil }
         let sizes = plan.axes.map(\.values.count)
         func position(_ configuration: Int, axis k: Int) -> Int {
             configuration / sizes[(k + 1)...].reduce(1, *) % sizes[k]

@@ -46,6 +46,12 @@ public struct PlanReport {
             out += "grid:\n"
             for a in plan.axes { out += "  \(a.label) = \(a.path): \(a.values.map { $0.serialized(indent: nil) }.joined(separator: ", "))\n" }
         }
+        if let search = plan.search {
+            out += "search: \(search.sampler.rawValue), \(search.trials) trial\(search.trials == 1 ? "" : "s"), seed \(search.seed)\n"
+            for t in 0..<search.trials {
+                out += "  trial \(t): " + plan.searchAxes.map { "\($0.label)=\($0.values[t].serialized(indent: nil))" }.joined(separator: ", ") + "\n"
+            }
+        }
         // Sorted by their widths as numbers (2-2-1, 2-8-1, 2-32-1), then activations.
         var architectures = [(widths: [Int], activations: String, parameters: Int, flops: Double)]()
         for run in plan.runs {

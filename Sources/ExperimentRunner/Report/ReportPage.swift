@@ -76,7 +76,7 @@ struct ReportPage {
         if let d = plan.runs.first?.spec.description { out += "<p>\(e(d))</p>\n" }
         out += "<p class=\"meta\">\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"); "
         out += "\(complete) of \(plan.runs.count) runs complete"
-        if !plan.axes.isEmpty { out += "; swept: " + plan.axes.map { "<code>\(e($0.path.description))</code>" }.joined(separator: ", ") }
+        if !plan.sweptAxes.isEmpty { out += "; swept: " + plan.sweptAxes.map { "<code>\(e($0.path.description))</code>" }.joined(separator: ", ") }
         out += ". Spec: <a href=\"spec.json\">spec.json</a>.</p>\n"
 
         // Plots at the top: they are what a reader looks at first.
@@ -114,9 +114,7 @@ struct ReportPage {
             out += "<h2>Paired comparisons</h2>\n<p>Seed by seed against the best configuration, on the \(e(metric)) (difference: other − best). "
             out += "Runs with the same seed start from the same weights, so the paired difference is the configuration's alone.</p>\n<ul>\n"
             for p in paired {
-                var s = "<code>\(e(p.best))</code> beats <code>\(e(p.other))</code> on \(p.wins) of \(p.seeds) seeds"
-                if let m = p.meanDifference { s += "; mean difference \(Summary.format(m))" + (p.stdDifference.map { " ± \(Summary.format($0))" } ?? "") }
-                out += "<li>\(s)</li>\n"
+                out += "<li>\(p.sentence { "<code>\(e($0))</code>" })</li>\n"
             }
             out += "</ul>\n"
         }

@@ -30,7 +30,7 @@ public struct SweepReport: Sendable {
     public func write(_ results: [RunResult], progress: Progress, runWarnings: [RunResult] = [],
                                data: [Int: LoadedData]? = nil, drawn: [Int: String] = [:]) throws {
         let dir = directory.path
-        try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.axes), to: dir + "/summary.csv")
+        try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.sweptAxes), to: dir + "/summary.csv")
         try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan), to: dir + "/summary.md")
         let ranked = Summary.ranked(results)
         let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
@@ -40,7 +40,7 @@ public struct SweepReport: Sendable {
         let seeds = Set(plan.runs.map(\.seed)).count
         func title(_ what: String) -> String {
             var t = "\(plan.name): \(what), mean over the completed seeds (of \(seeds))"
-            if !plan.axes.isEmpty { t += "; swept: " + plan.axes.map(\.label).joined(separator: ", ") }
+            if !plan.sweptAxes.isEmpty { t += "; swept: " + plan.sweptAxes.map(\.label).joined(separator: ", ") }
             return t
         }
         func curves(_ columns: [Int]) -> [GnuplotScript.Curve] {

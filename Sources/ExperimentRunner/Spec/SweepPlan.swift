@@ -8,7 +8,14 @@ public struct SweepPlan: Sendable {
     /// The spec as given, after `--set`.
     public var specJSON: JSONValue
     public var name: String
+    /// The grid's axes.
     public var axes: [GridAxis]
+    /// The spec's `search`, when it has one.
+    public var search: SearchSpec?
+    /// One per searched path: its label and every trial's value, in trial order.
+    public var searchAxes: [GridAxis]
+    /// Every field that varies across configurations: the searched ones, then the grid's.
+    public var sweptAxes: [GridAxis] { searchAxes + axes }
     public var runs: [PlannedRun]
     public var configurationCount: Int
     /// The spec's `report.curves`.
@@ -62,7 +69,7 @@ public struct SweepPlan: Sendable {
             for (key, value) in members {
                 let reader = JSONReader(value, path: JSONPath([.key("grid"), .key(key)]), file: file)
                 guard let path = GridAxis.parsePath(key) else { throw reader.error("not a path like optimizer.learning_rate or model.layers[0].units") }
-                if case .key(let first) = path.components.first, (["grid", "seeds"] + ExperimentSpec.descriptive).contains(first) {
+                if case .key(let first) = path.components.first, (["grid", "seeds", "search"] + ExperimentSpec.descriptive).contains(first) {
                     throw reader.error("\(first) cannot be swept\(first == "seeds" ? ": every configuration already runs once per seed" : ExperimentSpec.descriptive.contains(first) ? ": it describes the experiment and is not a hyperparameter" : "")")
                 }
                 let values = try reader.nonEmptyArray().map(\.value)
@@ -77,19 +84,34 @@ public struct SweepPlan: Sendable {
                 paths.append(path)
                 axes.append(GridAxis(path: path, values: values, label: ""))
             }
-            for (i, label) in GridAxis.labels(for: paths).enumerated() { axes[i].label = label }
         }
+        // The search's trials, drawn now from its seed alone.
+        var searchAxes = [GridAxis]()
+        var trials: [[JSONValue]] = [[]]
+        if let s = json["search"] {
+            let search = try SearchSpec(JSONReader(s, path: JSONPath([.key("search")]), file: file), gridPaths: axes.map(\.path),
+                                        maximumTrials: maximumRuns)
+            self.search = search
+            trials = search.sample()
+            searchAxes = search.dimensions.indices.map { d in GridAxis(path: search.dimensions[d].path, values: trials.map { $0[d] }, label: "") }
+        }
+        // Labels are unique over the searched and the grid's fields together.
+        let labels = GridAxis.labels(for: searchAxes.map(\.path) + axes.map(\.path))
+        for i in searchAxes.indices { searchAxes[i].label = labels[i] }
+        for i in axes.indices { axes[i].label = labels[searchAxes.count + i] }
         self.axes = axes
+        self.searchAxes = searchAxes
 
         // The base spec must be valid on its own.
         var base = json
-        if case let .object(members) = base { base = .object(members.filter { $0.key != "grid" }) }
+        if case let .object(members) = base { base = .object(members.filter { $0.key != "grid" && $0.key != "search" }) }
         let baseSpec = try ExperimentSpec(json: base, file: file)
         name = baseSpec.name
         reportCurves = baseSpec.reportCurves
 
         // Counted from the axes' lengths, with checked arithmetic, before anything is expanded.
         var total = baseSpec.seeds.count, overflow = false
+        (total, overflow) = total.multipliedReportingOverflow(by: trials.count)
         for axis in axes where !overflow {
             (total, overflow) = total.multipliedReportingOverflow(by: axis.values.count)
         }
@@ -99,27 +121,41 @@ public struct SweepPlan: Sendable {
                 ? "\(count) runs: more than 100,000; pass --yes to run them all (at most \(Self.maximumRuns))"
                 : "\(count) runs: more than this tool plans at once (\(Self.maximumRuns)); split the grid into several specs")
         }
-        // The cartesian product, first axis slowest, then the seeds.
+        // Each trial (one, without a search) crossed with the grid's cartesian product, first
+        // axis slowest, then the seeds.
         var combinations: [[Int]] = [[]]
         for axis in axes { combinations = combinations.flatMap { c in axis.values.indices.map { c + [$0] } } }
-        configurationCount = combinations.count
+        configurationCount = combinations.count * trials.count
         var runs = [PlannedRun]()
         var seenIDs = [String: Int]()
-        for (c, combination) in combinations.enumerated() {
+        for (c, (trial, combination)) in trials.indices.flatMap({ t in combinations.map { (t, $0) } }).enumerated() {
             var config = base
             var swept = [(label: String, value: JSONValue)]()
+            var idParts = search == nil ? [] : ["trial=\(trial)"]
+            for (axis, value) in zip(searchAxes, trials[trial]) {
+                do { config = try config.setting(axis.path.components[...], to: value) } catch {
+                    throw SpecError(file: file, path: "search.space.\(axis.path)", message: "\(error.path) \(error.message)")
+                }
+                swept.append((axis.label, value))
+                // Rounded for the id only (3 significant digits); config.json has every digit.
+                var shown = value
+                if case let .number(text) = value, text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }), let x = Double(text) {
+                    shown = .number(String(format: "%.3g", x))
+                }
+                idParts.append("\(axis.label)=\(GridAxis.valueLabel(shown))")
+            }
             for (axis, v) in zip(axes, combination) {
                 do { config = try config.setting(axis.path.components[...], to: axis.values[v]) } catch {
                     throw SpecError(file: file, path: "grid.\(axis.path)", message: "\(error.path) \(error.message)")
                 }
                 swept.append((axis.label, axis.values[v]))
+                idParts.append("\(axis.label)=\(GridAxis.valueLabel(axis.values[v]))")
             }
             let spec: ExperimentSpec
             do { spec = try ExperimentSpec(json: config, file: file) } catch {
-                let values = swept.map { "\($0.label)=\(GridAxis.valueLabel($0.value))" }.joined(separator: ",")
-                throw SpecError(file: file, path: error.path, message: "\(error.message) (in the grid configuration \(values))")
+                throw SpecError(file: file, path: error.path, message: "\(error.message) (in the \(search == nil ? "grid " : "")configuration \(idParts.joined(separator: ",")))")
             }
-            var configurationID = swept.map { "\($0.label)=\(GridAxis.valueLabel($0.value))" }.joined(separator: ",")
+            var configurationID = idParts.joined(separator: ",")
             if configurationID.isEmpty { configurationID = "default" }
             if let n = seenIDs[configurationID] { seenIDs[configurationID] = n + 1; configurationID += "#\(n + 1)" } else { seenIDs[configurationID] = 1 }
             for seed in baseSpec.seeds {
