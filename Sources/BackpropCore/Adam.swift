@@ -22,7 +22,7 @@ public final class Adam<T: Scalar> {
     let m: StateBuffer<T>
     let v: StateBuffer<T>
     /// Steps taken so far.
-    public private(set) var t = 0
+    public internal(set) var t = 0
 
     public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, parameterCount: Int) {
         self.beta1 = beta1

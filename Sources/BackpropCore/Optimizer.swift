@@ -32,6 +32,21 @@ public enum AnyOptimizer<T: Scalar> {
     }
 }
 
+extension AnyOptimizer {
+    /// Puts back a state `state(count:)` returned: the buffers in the same order, Adam's steps.
+    public func restore(buffers: [[T]], steps: Int?) {
+        func copy(_ values: [T], into b: StateBuffer<T>) { values.withUnsafeBufferPointer { b.pointer.update(from: $0.baseAddress!, count: $0.count) } }
+        switch self {
+        case .sgd: break
+        case let .momentum(o): copy(buffers[0], into: o.velocity)
+        case let .adam(o):
+            copy(buffers[0], into: o.m)
+            copy(buffers[1], into: o.v)
+            o.t = steps ?? 0
+        }
+    }
+}
+
 /// A zeroed buffer of optimizer state that lives as long as its optimizer.
 final class StateBuffer<T: Scalar> {
     let pointer: UnsafeMutablePointer<T>

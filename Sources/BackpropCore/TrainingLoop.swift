@@ -1,0 +1,281 @@
+/// The training loop, one epoch at a time: forward, loss, backward, update, for every batch.
+///
+/// Full batch (no batch size, or one of at least the dataset) uses the rows in their given
+/// order, with no shuffling, exactly as the worked examples do. Mini-batches are drawn from
+/// a seeded shuffle every epoch (each epoch shuffles the previous epoch's order); the last
+/// batch of an epoch may be smaller.
+///
+/// The training metrics of an epoch are measured on the forward passes training makes
+/// anyway, so they cost nothing extra:
+/// - full batch: the loss and accuracy after the epoch's update (the next forward pass,
+///   one more at the end);
+/// - mini-batch: the mean over the epoch's batches, each measured just before its update
+///   (as Keras and scikit-learn's `loss_curve_` report it).
+/// Epoch 0 evaluates the whole training set before any update. Validation metrics are a
+/// full evaluation after every epoch. Every update goes through `Network.trainingStep`,
+/// which `trace` uses too.
+///
+/// Between two epochs, `state` is everything the next epoch depends on: a loop made from a
+/// state (`init(configuration:network:resuming:...)`) continues exactly, bit for bit, as
+/// the loop that saved it would have. Checkpoints and successive halving pause runs so.
+public final class TrainingLoop<T: Scalar> {
+    public let configuration: TrainingConfiguration
+    let data: Dataset<T>
+    let validation: Dataset<T>?
+    let batch: Int
+    let workspace: Workspace<T>
+    /// Evaluation has a workspace of its own, so that it never overwrites the training pass.
+    let evaluation: Workspace<T>
+    let optimizer: AnyOptimizer<T>
+    let tracker: DiagnosticsTracker<T>?
+    /// The current network; once training ends by early stopping, the best epoch's.
+    public private(set) var network: Network<T>
+    var rng: Xoshiro256StarStar
+    var order: [Int]
+    var stopping: EarlyStopping.Tracker<T>?
+    /// The last epoch done; -1 before epoch 0 is evaluated.
+    public private(set) var epoch = -1
+    /// Set when training has ended.
+    public private(set) var outcome: TrainingOutcome?
+    /// Full batch: whether the workspace holds the forward pass of the current parameters
+    /// (the update reuses it). A resumed loop computes it again first.
+    var forwardIsCurrent = false
+
+    public init(configuration: TrainingConfiguration, network initial: Network<T>, data: Dataset<T>, validation: Dataset<T>? = nil) {
+        precondition(data.count > 0 && data.features == initial.inputs && data.outputs == initial.outputs,
+                     "dataset shape does not match the network")
+        precondition(configuration.earlyStopping == nil || validation != nil, "early stopping needs a validation set")
+        self.configuration = configuration
+        self.data = data
+        self.validation = validation
+        let n = data.count
+        batch = min(configuration.batchSize ?? n, n)
+        workspace = Workspace<T>(network: initial, capacity: batch)
+        let evaluationRows = Workspace<T>.evaluationRows(for: initial, rows: max(batch == n ? 0 : n, validation?.count ?? 0))
+        evaluation = evaluationRows > 0 ? Workspace<T>(network: initial, capacity: evaluationRows) : workspace
+        network = initial
+        optimizer = configuration.optimizer.make(parameterCount: initial.parameters.count, scalar: T.self)
+        rng = Xoshiro256StarStar(seed: configuration.seed, stream: .shuffling)
+        order = Array(0..<n)
+        stopping = configuration.earlyStopping.map { EarlyStopping.Tracker<T>(rule: $0) }
+        tracker = configuration.diagnostics ? DiagnosticsTracker<T>(network: initial) : nil
+    }
+
+    /// A loop that continues from `state` (saved by a loop of the same configuration, network
+    /// shape and data), as if it had never stopped. `network` gives the shape; its
+    /// parameters are replaced by the state's.
+    public convenience init(configuration: TrainingConfiguration, network shape: Network<T>, resuming state: TrainingState<T>,
+                            data: Dataset<T>, validation: Dataset<T>? = nil) {
+        self.init(configuration: configuration, network: shape, data: data, validation: validation)
+        precondition(state.parameters.count == shape.parameters.count && state.order.count == data.count)
+        network.parameters = state.parameters
+        optimizer.restore(buffers: state.optimizerBuffers, steps: state.optimizerSteps)
+        rng.state = state.shuffling
+        order = state.order
+        if let s = state.earlyStopping {
+            stopping?.bestLoss = s.bestLoss
+            stopping?.bestEpoch = s.bestEpoch
+            stopping?.stale = s.stale
+            stopping?.bestParameters = s.bestParameters
+        }
+        epoch = state.epoch
+    }
+
+    /// Everything the next epoch depends on (valid between epochs, before training ends).
+    public var state: TrainingState<T> {
+        let count = network.parameters.count
+        let saved = optimizer.state(count: count)
+        return TrainingState(epoch: epoch, parameters: network.parameters, optimizerBuffers: saved.buffers.map(\.values),
+                             optimizerSteps: saved.steps, shuffling: rng.state, order: order,
+                             earlyStopping: stopping.map { .init(bestLoss: $0.bestLoss, bestEpoch: $0.bestEpoch, stale: $0.stale,
+                                                                  bestParameters: $0.bestParameters) })
+    }
+
+    /// Runs epochs until training ends, `onEpoch` returns false (then the outcome is
+    /// `.stopped`, unless that epoch diverged), or epoch `last` is done (then it returns
+    /// nil: paused, `state` continues from there).
+    ///
+    /// The loop works on local copies of the network, the shuffling stream and the order
+    /// (written back when it returns), as one tight loop: a class's stored properties
+    /// would cost an exclusivity check at every access.
+    @_specialize(where T == Double)
+    @_specialize(where T == Float)
+    @discardableResult
+    public func run(until last: Int? = nil, onEpoch: (Epoch) -> Bool) -> TrainingOutcome? {
+        guard outcome == nil else { return outcome }
+        let n = data.count, loss = configuration.loss, epochs = configuration.epochs
+        let stop = min(last ?? epochs, epochs)
+        let labels = data.labels, fullBatch = batch == n
+        let workspace = workspace, evaluation = evaluation, optimizer = optimizer, tracker = tracker, validation = validation
+        let decay = T(configuration.optimizer.weightDecay)
+        var network = network, rng = rng, order = order, stopping = stopping
+        var epoch = epoch, forwardIsCurrent = forwardIsCurrent
+        var result: TrainingOutcome? = nil
+        let inputs = network.inputs, outputs = network.outputs
+        defer {
+            self.network = network
+            self.rng = rng
+            self.order = order
+            self.stopping = stopping
+            self.epoch = epoch
+            self.forwardIsCurrent = forwardIsCurrent
+            self.outcome = result
+        }
+
+        /// Measures validation, records the epoch, hands it over and decides whether
+        /// training ends with it; true when it does.
+        func finish(train: Evaluation, learningRate: Double) -> Bool {
+            let val = validation.map { network.evaluate($0, loss: loss, workspace: evaluation) }
+            let r = EpochRecord(epoch: epoch, trainLoss: train.loss, validationLoss: val?.loss,
+                                trainAccuracy: train.accuracy, validationAccuracy: val?.accuracy, learningRate: learningRate)
+            var d: Diagnostics? = nil
+            if let tracker {
+                d = tracker.record(network, trained: epoch > 0)
+                tracker.startEpoch()
+            }
+            let proceed = onEpoch(Epoch(record: r, diagnostics: d))
+            if !r.trainLoss.isFinite || !(r.validationLoss?.isFinite ?? true) || !network.parametersAreFinite {
+                result = .diverged(epoch: epoch)
+            } else if !proceed {
+                result = .stopped(epoch: epoch)
+            } else if stopping?.observe(epoch: epoch, validationLoss: r.validationLoss!, parameters: network.parameters) == true {
+                network.parameters = stopping!.bestParameters
+                result = .earlyStopped(epoch: epoch, bestEpoch: stopping!.bestEpoch)
+            } else if epoch >= epochs {
+                result = .completed
+            }
+            return result != nil
+        }
+
+        data.inputs.elements.withUnsafeBufferPointer { allX in
+            data.targets.elements.withUnsafeBufferPointer { allT in
+                let x0 = allX.baseAddress!, t0 = allT.baseAddress!
+                var tally = BatchTally(loss: loss, rows: n)
+                if epoch < 0 {
+                    if fullBatch {
+                        network.forward(x0, rows: n, workspace: workspace)
+                        forwardIsCurrent = true
+                        tally.add(network, workspace, target: t0, rows: n) { labels?[$0] }
+                    } else {
+                        tally.add(network.evaluate(data, loss: loss, workspace: evaluation))
+                    }
+                    epoch = 0
+                    // Epoch 0 reports the rate the first update will use.
+                    if finish(train: tally.result(labelled: labels != nil), learningRate: configuration.optimizer.learningRate(epoch: 1, of: epochs)) { return }
+                }
+                while epoch < stop {
+                    let current = epoch + 1
+                    let rate = configuration.optimizer.learningRate(epoch: current, of: epochs)
+                    tally = BatchTally(loss: loss, rows: n)
+                    func update(_ x: UnsafePointer<T>, _ t: UnsafePointer<T>, rows: Int) {
+                        network.trainingStep(x, target: t, rows: rows, loss: loss, weightDecay: decay, optimizer: optimizer,
+                                             learningRate: rate, workspace: workspace, tracker: tracker)
+                    }
+                    if fullBatch {
+                        // The update reuses the forward pass of the current parameters.
+                        if !forwardIsCurrent { network.forward(x0, rows: n, workspace: workspace) }
+                        update(x0, t0, rows: n)
+                        network.forward(x0, rows: n, workspace: workspace)
+                        forwardIsCurrent = true
+                        tracker?.observeForward(workspace, rows: n)
+                        tally.add(network, workspace, target: t0, rows: n) { labels?[$0] }
+                    } else {
+                        rng.shuffle(&order)
+                        var start = 0
+                        while start < n {
+                            let rows = min(batch, n - start)
+                            for r in 0..<rows {
+                                let source = order[start + r]
+                                (workspace.batchInputs + r * inputs).update(from: x0 + source * inputs, count: inputs)
+                                (workspace.batchTargets + r * outputs).update(from: t0 + source * outputs, count: outputs)
+                            }
+                            let x = UnsafePointer(workspace.batchInputs), t = UnsafePointer(workspace.batchTargets)
+                            network.forward(x, rows: rows, workspace: workspace)
+                            tracker?.observeForward(workspace, rows: rows)
+                            tally.add(network, workspace, target: t, rows: rows) { [start] r in labels?[order[start + r]] }
+                            update(x, t, rows: rows)
+                            start += rows
+                        }
+                    }
+                    epoch = current
+                    if finish(train: tally.result(labelled: labels != nil), learningRate: rate) { return }
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// A training loop between two epochs: everything the next epoch depends on. The learning
+/// rate's schedule position is the epoch; diagnostics start afresh every epoch.
+public struct TrainingState<T: Scalar>: Sendable {
+    /// The last epoch done (0: evaluated, not trained).
+    public var epoch: Int
+    public var parameters: [T]
+    /// The optimizer's buffers, in `AnyOptimizer.state`'s order (v; or Adam's m and v).
+    public var optimizerBuffers: [[T]]
+    /// Adam's step count.
+    public var optimizerSteps: Int?
+    /// The shuffling stream's xoshiro256** state, and the row order it last shuffled.
+    public var shuffling: (UInt64, UInt64, UInt64, UInt64)
+    public var order: [Int]
+    public var earlyStopping: EarlyStoppingState?
+
+    public struct EarlyStoppingState: Sendable, Equatable {
+        public var bestLoss: Double
+        public var bestEpoch: Int
+        public var stale: Int
+        public var bestParameters: [T]
+        public init(bestLoss: Double, bestEpoch: Int, stale: Int, bestParameters: [T]) {
+            self.bestLoss = bestLoss
+            self.bestEpoch = bestEpoch
+            self.stale = stale
+            self.bestParameters = bestParameters
+        }
+    }
+
+    public init(epoch: Int, parameters: [T], optimizerBuffers: [[T]], optimizerSteps: Int?,
+                shuffling: (UInt64, UInt64, UInt64, UInt64), order: [Int], earlyStopping: EarlyStoppingState?) {
+        self.epoch = epoch
+        self.parameters = parameters
+        self.optimizerBuffers = optimizerBuffers
+        self.optimizerSteps = optimizerSteps
+        self.shuffling = shuffling
+        self.order = order
+        self.earlyStopping = earlyStopping
+    }
+}
+
+/// The loss and correct predictions of an epoch's forward passes, added up batch by batch,
+/// weighted as if the whole epoch were one batch (see `Evaluation`).
+struct BatchTally {
+    let loss: Loss
+    let rows: Int
+    var total = 0.0
+    var correct = 0
+    var fromEvaluation: Evaluation? = nil
+
+    init(loss: Loss, rows: Int) {
+        self.loss = loss
+        self.rows = rows
+    }
+
+    /// The batch just forwarded in `workspace`; `label(r)` is row r's class, nil without labels.
+    @inline(__always)
+    mutating func add<T: Scalar>(_ network: Network<T>, _ workspace: Workspace<T>, target: UnsafePointer<T>, rows batch: Int,
+                                 label: (Int) -> Int?) {
+        let value = Double(network.loss(loss, target: target, rows: batch, workspace: workspace))
+        total += loss == .sse ? value : value * Double(batch) / Double(rows)
+        let out = workspace.a[network.layers.count - 1], k = network.outputs
+        for r in 0..<batch {
+            guard let l = label(r) else { return }
+            if Network<T>.predictedClass(out + r * k, columns: k) == l { correct += 1 }
+        }
+    }
+
+    mutating func add(_ evaluation: Evaluation) { fromEvaluation = evaluation }
+
+    func result(labelled: Bool) -> Evaluation {
+        fromEvaluation ?? Evaluation(loss: total, accuracy: labelled ? Double(correct) / Double(rows) : nil)
+    }
+}
