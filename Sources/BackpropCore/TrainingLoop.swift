@@ -92,8 +92,9 @@ public final class TrainingLoop<T: Scalar> {
     }
 
     /// Runs epochs until training ends, `onEpoch` returns false (then the outcome is
-    /// `.stopped`, unless that epoch diverged), or epoch `last` is done (then it returns
-    /// nil: paused, `state` continues from there).
+    /// `.stopped`, unless that epoch diverged), or epoch `last` is done or `pauseAfter`
+    /// says so after an epoch that did not end training (then it returns nil: paused,
+    /// `state` continues from there).
     ///
     /// The loop works on local copies of the network, the shuffling stream and the order
     /// (written back when it returns), as one tight loop: a class's stored properties
@@ -101,7 +102,7 @@ public final class TrainingLoop<T: Scalar> {
     @_specialize(where T == Double)
     @_specialize(where T == Float)
     @discardableResult
-    public func run(until last: Int? = nil, onEpoch: (Epoch) -> Bool) -> TrainingOutcome? {
+    public func run(until last: Int? = nil, pauseAfter: ((Int) -> Bool)? = nil, onEpoch: (Epoch) -> Bool) -> TrainingOutcome? {
         guard outcome == nil else { return outcome }
         let n = data.count, loss = configuration.loss, epochs = configuration.epochs
         let stop = min(last ?? epochs, epochs)
@@ -143,6 +144,8 @@ public final class TrainingLoop<T: Scalar> {
                 result = .earlyStopped(epoch: epoch, bestEpoch: stopping!.bestEpoch)
             } else if epoch >= epochs {
                 result = .completed
+            } else if let pauseAfter, pauseAfter(epoch) {
+                return true
             }
             return result != nil
         }

@@ -43,7 +43,7 @@ import TestSupport
             run.spec.training.epochs = min(run.spec.training.epochs, 3)
             // Valid but heavy (the limits allow 100 million parameters): not for a unit test.
             guard Network<Double>.parameterCount(inputs: data[run.index]!.features, architecture: run.spec.model.layers) < 2_000_000 else { return .rejected }
-            _ = data[run.index]!.splits.train(run, cancellation: Cancellation(), clock: Stopwatch())
+            _ = data[run.index]!.splits.train(run, cancellation: Cancellation(), clock: Stopwatch(), checkpoints: nil, until: nil)
             return .trained
         } catch let error as JSONParser.SyntaxError {
             // `load` puts the file name in front of these (tested in SpecTests).

@@ -3,35 +3,69 @@ import BackpropData
 
 /// Trains one run in memory, from its spec and seed, on data in its precision.
 public enum RunTraining {
-    /// The run's result (status, metrics, early stopping, test metrics) and final network;
-    /// nil when `cancellation` stopped it. Each epoch becomes its metrics.csv row as the
-    /// trainer hands it over (before the divergence check, so a diverging epoch is logged
-    /// too): its record, its diagnostics and the clock, read once, here.
+    /// A run trained to its end, or paused.
+    public struct Trained<T: Scalar> {
+        /// Status, metrics (every epoch, from epoch 0, those before a resume included), early
+        /// stopping, test metrics.
+        public var result: RunResult
+        public var network: Network<T>
+        /// Set when it stopped at `until` before its end: the state to continue from.
+        public var paused: TrainingState<T>?
+    }
+
+    /// The run's result and final network; nil when `cancellation` stopped it.
     public static func train<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>, cancellation: Cancellation,
                                         clock: Stopwatch = Stopwatch()) -> (RunResult, Network<T>)? {
+        train(run, data, cancellation: cancellation, clock: clock, resume: nil, until: nil, save: nil).map { ($0.result, $0.network) }
+    }
+
+    /// Trains `run` from the start, or from `resume`, until it ends or epoch `until` is done
+    /// (paused). Each epoch becomes its metrics.csv row as the loop hands it over (before
+    /// the divergence check, so a diverging epoch is logged too): its record, its
+    /// diagnostics and the clock, read once, here; a resumed run's clock goes on from the
+    /// checkpoint's seconds. `save` receives the state, the rows so far and the seconds
+    /// whenever the spec's checkpoint policy says so (never after the last epoch).
+    public static func train<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>, cancellation: Cancellation, clock: Stopwatch,
+                                        resume: (state: TrainingState<T>, rows: [MetricsRow], seconds: Double)?, until: Int?,
+                                        save: ((TrainingState<T>, [MetricsRow], Double) -> Void)?) -> Trained<T>? {
         let network: Network<T> = run.initialNetwork(inputs: data.training.features).converted()
-        var rows = [MetricsRow]()
+        let configuration = run.trainingConfiguration
+        let loop = resume.map { TrainingLoop(configuration: configuration, network: network, resuming: $0.state, data: data.training, validation: data.validation) }
+            ?? TrainingLoop(configuration: configuration, network: network, data: data.training, validation: data.validation)
+        let offset = resume?.seconds ?? 0
+        var rows = resume?.rows ?? []
         rows.reserveCapacity(run.spec.training.epochs + 1)
-        let outcome = Trainer<T>(configuration: run.trainingConfiguration).train(network, on: data.training, validation: data.validation) { epoch in
-            rows.append(MetricsRow(record: epoch.record, seconds: clock.seconds, diagnostics: epoch.diagnostics))
-            return !cancellation.isCancelled
+        let policy = run.spec.training.checkpoint
+        var lastSave = clock.seconds
+        let pauseAfter: ((Int) -> Bool)? = save == nil ? nil : { epoch in policy.due(epoch: epoch, elapsed: clock.seconds - lastSave) }
+        var outcome: TrainingOutcome?
+        while true {
+            outcome = loop.run(until: until, pauseAfter: pauseAfter) { epoch in
+                rows.append(MetricsRow(record: epoch.record, seconds: offset + clock.seconds, diagnostics: epoch.diagnostics))
+                return !cancellation.isCancelled
+            }
+            if outcome != nil || loop.epoch >= (until ?? .max) { break }
+            save?(loop.state, rows, offset + clock.seconds)
+            lastSave = clock.seconds
         }
-        if case .stopped = outcome.outcome { return nil }
+        if case .stopped = outcome { return nil }
         var result = RunResult(run: run, status: .completed, message: nil, rows: rows, seconds: 0)
-        switch outcome.outcome {
-        case let .diverged(epoch):
+        switch outcome {
+        case let .diverged(epoch)?:
             result.status = .diverged
             result.message = "loss or parameters not finite after epoch \(epoch)"
-        case let .earlyStopped(epoch, best):
+        case let .earlyStopped(epoch, best)?:
             result.stoppedEpoch = epoch
             result.restoredEpoch = best
-        case .completed, .stopped: break
+        case nil:
+            result.status = .paused
+        case .completed?, .stopped?: break
         }
         if let test = data.test, result.status == .completed {
-            let workspace = Workspace<T>(network: outcome.network, capacity: max(Workspace<T>.evaluationRows(for: outcome.network, rows: test.count), 1))
-            result.test = outcome.network.evaluate(test, loss: run.spec.loss, workspace: workspace)
+            let workspace = Workspace<T>(network: loop.network, capacity: max(Workspace<T>.evaluationRows(for: loop.network, rows: test.count), 1))
+            result.test = loop.network.evaluate(test, loss: run.spec.loss, workspace: workspace)
         }
-        result.seconds = clock.seconds
-        return (result, outcome.network)
+        result.seconds = offset + clock.seconds
+        return Trained(result: result, network: loop.network, paused: outcome == nil ? loop.state : nil)
     }
 }

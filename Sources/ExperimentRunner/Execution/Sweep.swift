@@ -91,7 +91,7 @@ public struct Sweep: Sendable {
                 if let id = report.drawBoundary(of: results, data: data) { state.withLock { $0.drawn[configuration] = id } }
             case let .run(run):
                 guard !cancellation.isCancelled else { return }
-                let result = executeLocked(run, data: data[run.index]!)
+                let result = executeLocked(run, data: data[run.index]!, progress: progress)
                 if result.status != .busy && result.status != .interrupted {
                     progress.finished(result)
                     if result.status == .failed && (failFast || result.writeError != nil) { cancellation.cancel() }

@@ -1,10 +1,12 @@
 import BackpropCore
 import Foundation
+import Synchronization
 
 /// One run of a sweep, start to finish: its lock, its training, its files (status.json last).
 extension Sweep {
-    /// A run under its lock: busy when another process holds it.
-    func executeLocked(_ run: PlannedRun, data: LoadedData) -> RunResult {
+    /// A run under its lock: busy when another process holds it. `until`: pause after
+    /// that epoch (a rung), saved in its checkpoint.
+    func executeLocked(_ run: PlannedRun, data: LoadedData, until: Int? = nil, progress: Progress) -> RunResult {
         let runFolder = folder.run(run)
         var result = RunResult(run: run, status: .busy, message: nil, rows: [], seconds: 0)
         let lock: FileLock?
@@ -30,24 +32,40 @@ extension Sweep {
         default: break
         }
         runFolder.removeStatus()
-        return execute(run, data: data)
+        return execute(run, data: data, until: until, progress: progress)
     }
 
-    /// One run, start to finish, on the calling thread.
-    func execute(_ run: PlannedRun, data: LoadedData) -> RunResult {
+    /// One run, start (or its checkpoint) to finish (or `until`), on the calling thread.
+    func execute(_ run: PlannedRun, data: LoadedData, until: Int?, progress: Progress) -> RunResult {
         let clock = Stopwatch()
-        guard let (trained, model) = data.splits.train(run, cancellation: cancellation, clock: clock) else {
+        let runFolder = folder.run(run)
+        // A failed checkpoint write costs at most the work since the previous one: a warning
+        // (the first only), never a failed run.
+        let warned = Atomic<Bool>(false)
+        let path = runFolder.checkpointFile
+        let checkpoints = CheckpointFile(
+            path: path, existing: force ? nil : try? readFile(path),
+            identity: Checkpoint.identity(config: folder.configText(run), fingerprint: data.fingerprint),
+            write: { bytes in
+                do { try ResultsDirectory.writeAtomically(bytes: bytes, to: path) } catch {
+                    if !warned.exchange(true, ordering: .relaxed) { progress.warn("\(error); the run goes on without checkpoints") }
+                }
+            },
+            warn: { progress.warn($0) },
+            resumed: { progress.note("\(run.id): resuming after epoch \($0) from its checkpoint") })
+        guard let (trained, model) = data.splits.train(run, cancellation: cancellation, clock: clock, checkpoints: checkpoints, until: until) else {
             // Abandoned: nothing of it is written, and it has no status file.
             return RunResult(run: run, status: .interrupted, message: nil, rows: [], seconds: 0)
         }
         var result = trained
         result.dataFingerprint = data.fingerprint
-        let runFolder = folder.run(run)
+        if result.status == .paused { return result }
         do {
             try runFolder.writeResults(result, model: model)
             result.plotWarning = try report.writeRunPlots(result)
             result.seconds = clock.seconds
             try runFolder.writeStatus(result)
+            runFolder.removeCheckpoint()
         } catch {
             // No status.json: the run stays incomplete, and the sweep stops (the next run
             // would meet the same disk).

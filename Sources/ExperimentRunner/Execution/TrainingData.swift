@@ -13,11 +13,37 @@ public protocol TrainingData: Sendable {
     /// See `LoadedData.fingerprint`.
     func fingerprint() -> String
     /// Trains `run` (see `RunTraining.train`): its result and model.json; nil when cancelled.
-    func train(_ run: PlannedRun, cancellation: Cancellation, clock: Stopwatch) -> (result: RunResult, model: JSONValue)?
+    /// With `checkpoints`, it continues from a valid saved checkpoint, saves new ones as the
+    /// spec says, and one when it pauses at `until`.
+    func train(_ run: PlannedRun, cancellation: Cancellation, clock: Stopwatch, checkpoints: CheckpointFile?,
+               until: Int?) -> (result: RunResult, model: JSONValue)?
     /// Seconds per epoch of `run`, from training it for `epochs` epochs.
     func secondsPerEpoch(_ run: PlannedRun, epochs: Int) -> Double
     /// `backprop trace`'s output for `run`'s first step: text (`digits` decimals, or all), or JSON.
     func trace(_ run: PlannedRun, json: Bool, digits: Int?) -> String
+}
+
+/// Where a run's checkpoints go, and the one it may resume from.
+public struct CheckpointFile: Sendable {
+    public var path: String
+    /// The bytes of the checkpoint on disk, when there is one to try.
+    public var existing: [UInt8]?
+    /// `Checkpoint.identity` of the run.
+    public var identity: String
+    public var write: @Sendable ([UInt8]) -> Void
+    public var warn: @Sendable (String) -> Void
+    /// Told the epoch a run resumes after.
+    public var resumed: @Sendable (Int) -> Void
+
+    public init(path: String, existing: [UInt8]?, identity: String, write: @escaping @Sendable ([UInt8]) -> Void,
+                warn: @escaping @Sendable (String) -> Void, resumed: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.path = path
+        self.existing = existing
+        self.identity = identity
+        self.write = write
+        self.warn = warn
+        self.resumed = resumed
+    }
 }
 
 extension DataSplits: TrainingData {
@@ -51,9 +77,36 @@ extension DataSplits: TrainingData {
         return "fnv1a64:" + String(h, radix: 16).leftPad(16, with: "0")
     }
 
-    public func train(_ run: PlannedRun, cancellation: Cancellation, clock: Stopwatch) -> (result: RunResult, model: JSONValue)? {
-        guard let (result, network) = RunTraining.train(run, self, cancellation: cancellation, clock: clock) else { return nil }
-        return (result, ModelFile.json(network, classes: training.classNames))
+    public func train(_ run: PlannedRun, cancellation: Cancellation, clock: Stopwatch, checkpoints file: CheckpointFile?,
+                      until: Int?) -> (result: RunResult, model: JSONValue)? {
+        let activations = run.spec.model.layers.map(\.activation)
+        var resume: (state: TrainingState<T>, rows: [MetricsRow], seconds: Double)?
+        if let file, let bytes = file.existing {
+            let parameters = Network<Double>.parameterCount(inputs: features, architecture: run.spec.model.layers)
+            let optimizer = run.spec.optimizer, buffers = optimizer.kind == .adam ? 2 : optimizer.momentum == 0 ? 0 : 1
+            switch Checkpoint.decode(bytes, as: T.self, identity: file.identity, parameters: parameters, rows: trainingCount) {
+            case let .success(saved):
+                if let rows = MetricsLog.parse(saved.metrics), rows.count == saved.state.epoch + 1,
+                   saved.state.optimizerBuffers.count == buffers, saved.state.epoch <= run.spec.training.epochs {
+                    resume = (saved.state, rows, saved.seconds)
+                    file.resumed(saved.state.epoch)
+                } else {
+                    file.warn("\(file.path): damaged (its metrics or optimizer state do not fit the run); the run starts over")
+                }
+            case let .failure(error):
+                file.warn("\(file.path): \(error); the run starts over")
+            }
+        }
+        let save: ((TrainingState<T>, [MetricsRow], Double) -> Void)? = file.map { file in
+            { state, rows, seconds in
+                file.write(Checkpoint.encode(state, identity: file.identity, seconds: seconds, metrics: MetricsLog.csv(rows, activations: activations)))
+            }
+        }
+        guard let trained = RunTraining.train(run, self, cancellation: cancellation, clock: clock, resume: resume, until: until, save: save) else {
+            return nil
+        }
+        if let paused = trained.paused { save?(paused, trained.result.rows, trained.result.seconds) }
+        return (trained.result, ModelFile.json(trained.network, classes: training.classNames))
     }
 
     public func secondsPerEpoch(_ run: PlannedRun, epochs: Int) -> Double {

@@ -62,6 +62,9 @@ public enum Summary {
         public var runs: Int
         public var diverged: Int
         public var failed: Int
+        /// Seeds the sweep's scheduler stopped at a rung, and the last epoch they trained.
+        public var stopped = 0
+        public var stoppedAt: Int? = nil
         /// Completed seeds: what every statistic is over.
         public var n: Int { losses.count }
         public var mean: Double? { Statistics.mean(losses) }
@@ -76,6 +79,7 @@ public enum Summary {
             var notes = [String]()
             if diverged > 0 { notes.append("\(diverged) diverged") }
             if failed > 0 { notes.append("\(failed) failed") }
+            if stopped > 0, let e = stoppedAt { notes.append("stopped at epoch \(e)") }
             return notes.joined(separator: ", ")
         }
 
@@ -107,12 +111,18 @@ public enum Summary {
                 if let l = r.finalRankingLoss { row.losses.append(l) }
                 if let a = r.kept?.validationAccuracy ?? r.kept?.trainAccuracy { row.accuracies.append(a) }
                 if let a = r.test?.accuracy { row.testAccuracies.append(a) }
+            case .stopped:
+                // Its value at the rung it stopped at: shown, never ranked with the finished.
+                if let l = r.finalRankingLoss { row.losses.append(l) }
+                if let a = r.kept?.validationAccuracy ?? r.kept?.trainAccuracy { row.accuracies.append(a) }
+                row.stopped += 1
+                row.stoppedAt = r.epochs
             case .diverged: row.diverged += 1
-            case .failed, .interrupted, .busy: row.failed += 1
+            case .failed, .interrupted, .busy, .paused: row.failed += 1
             }
             rows[r.run.configurationIndex] = row
         }
-        func group(_ row: ConfigurationRow) -> Int { row.mean == nil ? 2 : row.troubled ? 1 : 0 }
+        func group(_ row: ConfigurationRow) -> Int { row.mean == nil ? 3 : row.troubled ? 2 : row.stopped > 0 ? 1 : 0 }
         return rows.values.sorted { a, b in
             if group(a) != group(b) { return group(a) < group(b) }
             if let am = a.mean, let bm = b.mean, am != bm { return am < bm }

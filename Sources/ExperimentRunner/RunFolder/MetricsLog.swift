@@ -47,8 +47,9 @@ public enum MetricsLog {
 }
 
 extension MetricsLog {
-    /// Reads a metrics.csv back (diagnostics columns are not kept); nil when it is not one:
-    /// a header without the required columns, a short row, a value that is not a number.
+    /// Reads a metrics.csv back, its diagnostics too; nil when it is not one: a header
+    /// without the required columns, a short row, a value that is not a number. Written
+    /// again with `csv`, the rows give the same text.
     public static func parse(_ text: String) -> [MetricsRow]? {
         let table = CSV.parse(text)
         guard let header = table.first else { return nil }
@@ -56,6 +57,9 @@ extension MetricsLog {
         guard column("epoch") == 0, let train = column("train_loss"), let rate = column("learning_rate"),
               header.last == "seconds" else { return nil }
         let val = column("val_loss"), trainAccuracy = column("train_accuracy"), valAccuracy = column("val_accuracy")
+        let gradients = header.indices.filter { header[$0].hasPrefix("grad_norm_") }
+        let weights = header.indices.filter { header[$0].hasPrefix("weight_norm_") }
+        let dead = header.indices.filter { header[$0].hasPrefix("dead_relu_") }.map { c in (c, Int(header[c].dropFirst(10)) ?? 0) }
         func number(_ s: String) -> Double? {
             switch s {
             case "nan": return .nan
@@ -73,8 +77,20 @@ extension MetricsLog {
             }
             guard let t = value(train), let t = t, let lr = value(rate), let lr = lr, let s = number(fields[header.count - 1]),
                   let v = value(val), let ta = value(trainAccuracy), let va = value(valAccuracy) else { return nil }
+            var diagnostics: Diagnostics? = nil
+            if !weights.isEmpty {
+                let g = gradients.map { number(fields[$0]) }, w = weights.map { number(fields[$0]) }
+                guard !w.contains(nil), g.allSatisfy({ $0 != nil }) || gradients.allSatisfy({ fields[$0].isEmpty }) else { return nil }
+                var deadFractions: [Double?]? = nil
+                if dead.contains(where: { !fields[$0.0].isEmpty }) || (dead.isEmpty && epoch > 0) {
+                    deadFractions = Array(repeating: nil, count: weights.count)
+                    for (c, layer) in dead where (1...weights.count).contains(layer) { deadFractions![layer - 1] = number(fields[c]) }
+                }
+                diagnostics = Diagnostics(gradientNorms: gradients.allSatisfy { fields[$0].isEmpty } ? nil : g.map { $0! },
+                                          weightNorms: w.map { $0! }, deadFractions: deadFractions)
+            }
             rows.append(MetricsRow(record: EpochRecord(epoch: epoch, trainLoss: t, validationLoss: v, trainAccuracy: ta,
-                                                       validationAccuracy: va, learningRate: lr), seconds: s))
+                                                       validationAccuracy: va, learningRate: lr), seconds: s, diagnostics: diagnostics))
         }
         return rows
     }

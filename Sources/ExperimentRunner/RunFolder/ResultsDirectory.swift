@@ -37,7 +37,12 @@ public struct ResultsDirectory: Sendable {
     /// write). Returns whether it wrote.
     @discardableResult
     public static func writeAtomically(_ text: String, to file: String) throws(ResultsError) -> Bool {
-        let bytes = Array(text.utf8)
+        try writeAtomically(bytes: Array(text.utf8), to: file)
+    }
+
+    /// `writeAtomically` for bytes.
+    @discardableResult
+    public static func writeAtomically(bytes: [UInt8], to file: String) throws(ResultsError) -> Bool {
         if let existing = try? readFile(file), existing == bytes { return false }
         let slash = file.lastIndex(of: "/")
         let folder = slash.map { String(file[..<$0]) } ?? ""

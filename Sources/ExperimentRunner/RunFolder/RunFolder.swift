@@ -26,6 +26,7 @@ public struct RunFolder: Sendable {
     public var statusFile: String { path + "/status.json" }
     public var metricsFile: String { path + "/metrics.csv" }
     public var modelFile: String { path + "/model.json" }
+    public var checkpointFile: String { path + "/checkpoint.bin" }
 
     /// The run's lock: nil when another process holds it.
     func lock() throws(ResultsError) -> FileLock? {
@@ -36,6 +37,11 @@ public struct RunFolder: Sendable {
     /// to this process.
     func removeStatus() {
         unlink(statusFile)
+    }
+
+    /// A complete run needs no checkpoint.
+    func removeCheckpoint() {
+        unlink(checkpointFile)
     }
 
     /// What the folder holds for `run`, whose config.json must equal `config` as a value

@@ -11,6 +11,12 @@ public enum RunStatus: String, Sendable {
     case interrupted
     /// Being trained by another process (its lock is held); not counted here.
     case busy
+    /// Stopped by the sweep's scheduler at a rung (successive halving, Hyperband, median
+    /// stopping): a result, not a failure, with its metrics up to that rung.
+    case stopped
+    /// Trained up to a rung and saved in its checkpoint, waiting for the rung's decision;
+    /// never written to status.json.
+    case paused
 }
 
 /// One epoch's metrics with the wall time since the run started.

@@ -29,7 +29,7 @@ public enum Verification {
             throw SpecError(file: folder.configFile, path: "", message: "expands to \(plan.runs.count) runs; a run's config.json has one")
         }
         let data = try plan.buildData()[run.index]!
-        var again = data.splits.train(run, cancellation: Cancellation(), clock: Stopwatch())!
+        var again = data.splits.train(run, cancellation: Cancellation(), clock: Stopwatch(), checkpoints: nil, until: nil)!
         again.result.dataFingerprint = data.fingerprint
         var lines = [String]()
         // Metrics: every line as written, byte for byte but the last field (seconds): numbers

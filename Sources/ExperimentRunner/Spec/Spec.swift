@@ -62,8 +62,10 @@ public struct TrainingSpec: Sendable, Equatable {
     public var earlyStopping: EarlyStopping?
     /// Gradient norms, weight norms and dead ReLU fractions in metrics.csv.
     public var diagnostics: Bool
+    /// `training.checkpoint`: when a run saves its state mid-run.
+    public var checkpoint = CheckpointPolicy()
 
-    public static let keys = ["epochs", "batch_size", "precision", "early_stopping", "diagnostics"]
+    public static let keys = ["epochs", "batch_size", "precision", "early_stopping", "diagnostics", "checkpoint"]
 }
 
 extension ExperimentSpec {
@@ -193,6 +195,38 @@ extension TrainingSpec {
             if minDelta < 0 { throw o["min_delta"]!.error("min_delta must be 0 or more") }
             earlyStopping = EarlyStopping(patience: try patience.int(), minDelta: minDelta)
         }
+        if let c = tr["checkpoint"] {
+            let o = try c.object(allowed: ["every_epochs", "every_seconds"])
+            checkpoint = CheckpointPolicy(everyEpochs: nil, everySeconds: nil)
+            if let e = o["every_epochs"] {
+                checkpoint.everyEpochs = try e.int()
+                guard checkpoint.everyEpochs! >= 1 else { throw e.error("every_epochs must be at least 1") }
+            }
+            if let t = o["every_seconds"] {
+                checkpoint.everySeconds = try t.double()
+                guard checkpoint.everySeconds! > 0, checkpoint.everySeconds!.isFinite else { throw t.error("every_seconds must be above 0") }
+            }
+        }
+    }
+}
+
+/// When a run writes checkpoint.bin: after every `everyEpochs` epochs, and once
+/// `everySeconds` of training have passed since the last one (or the start). Without
+/// `training.checkpoint`, every 30 s: a run shorter than that writes none. `{}` writes none.
+public struct CheckpointPolicy: Equatable, Sendable {
+    public var everyEpochs: Int?
+    public var everySeconds: Double?
+
+    public init(everyEpochs: Int? = nil, everySeconds: Double? = 30) {
+        self.everyEpochs = everyEpochs
+        self.everySeconds = everySeconds
+    }
+
+    /// Whether to write one after `epoch`, `elapsed` seconds after the last one.
+    public func due(epoch: Int, elapsed: Double) -> Bool {
+        if let n = everyEpochs, epoch > 0, epoch % n == 0 { return true }
+        if let t = everySeconds, elapsed >= t { return true }
+        return false
     }
 }
 
