@@ -1,3 +1,4 @@
+import BackpropCore
 import ExperimentRunner
 import Foundation
 import Testing
@@ -123,5 +124,54 @@ import TestSupport
             #expect(rows.count == 9)
         }
         #expect(csv[0] == csv[1])
+    }
+}
+
+@Suite struct ObjectiveTests {
+    static func plan(_ objective: String, validation: String = "0.25") throws -> SweepPlan {
+        try SweepPlan(json: try JSONParser.parse(#"""
+        {"name": "o", "dataset": {"name": "moons", "samples": 80, "validation": VALIDATION},
+         "model": {"activation": "tanh", "layers": [{"units": 4}, {"units": 1, "activation": "sigmoid"}]},
+         "loss": "binary_cross_entropy", "optimizer": {"learning_rate": 0.5}, "training": {"epochs": 20}, "seeds": [1, 2],
+         "grid": {"optimizer.learning_rate": [0.01, 0.5, 3.0]}, OBJECTIVE}
+        """#.replacingOccurrences(of: "OBJECTIVE", with: objective).replacingOccurrences(of: "VALIDATION", with: validation)), file: "o.json")
+    }
+
+    /// The same runs ranked two ways: by val_accuracy, highest first, and by val_loss,
+    /// lowest first; each order is what sorting the runs' own means gives.
+    @Test func rankingFollowsTheObjective() throws {
+        let root = temporaryDirectory()
+        let accuracy = try Self.plan(#""objective": {"metric": "val_accuracy"}"#)
+        #expect(accuracy.objective == Objective(metric: .valAccuracy, mode: .max))
+        let results = try Sweep(plan: accuracy, jobs: 2, resultsRoot: root, gnuplot: nil).run(progress: Progress(style: .quiet, total: 6)).results
+        let ranked = Summary.ranked(results)
+        func mean(_ c: Int, _ value: (EpochRecord) -> Double?) -> Double {
+            let v = results.filter { $0.run.configurationIndex == c }.compactMap { $0.kept.flatMap(value) }
+            return v.reduce(0, +) / Double(v.count)
+        }
+        let accuracies: [Double] = (0..<3).map { c in mean(c) { $0.validationAccuracy } }
+        let byAccuracy: [Int] = (0..<3).sorted { a, b in accuracies[a] != accuracies[b] ? accuracies[a] > accuracies[b] : a < b }
+        #expect(ranked.map(\.index) == byAccuracy)
+        #expect(ranked.map(\.mean) == byAccuracy.map { accuracies[$0] })
+        let md = try String(contentsOfFile: root + "/o/summary.md", encoding: .utf8)
+        #expect(md.contains("ranked by mean val_accuracy across seeds (higher is better)."))
+        let loss = try Self.plan(#""objective": {"metric": "val_loss", "mode": "min"}"#)
+        var relabelled = results
+        for i in relabelled.indices { relabelled[i].run.objective = loss.objective }
+        let losses: [Double] = (0..<3).map { c in mean(c) { $0.validationLoss } }
+        let byLoss: [Int] = (0..<3).sorted { losses[$0] < losses[$1] }
+        #expect(Summary.ranked(relabelled).map(\.index) == byLoss)
+    }
+
+    @Test func badObjectivesAreOneLineErrors() throws {
+        #expect { _ = try Self.plan(#""objective": {"metric": "test_accuracy"}"#) } throws: { error in
+            "\(error)" == "o.json: objective.metric: unknown metric \"test_accuracy\" (did you mean \"val_accuracy\"?)"
+        }
+        #expect { _ = try Self.plan(#""objective": {"metric": "val_loss", "mode": "down"}"#) } throws: { error in
+            "\(error)" == "o.json: objective.mode: unknown mode \"down\"; expected one of min, max"
+        }
+        #expect { _ = try Self.plan(#""objective": {"metric": "val_loss"}"#, validation: "0").buildData() } throws: { error in
+            "\(error)" == "o.json: objective.metric: val_loss needs a validation split: set dataset.validation (a fraction such as 0.2)"
+        }
     }
 }

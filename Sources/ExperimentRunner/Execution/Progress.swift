@@ -47,7 +47,8 @@ public final class Progress: Sendable {
         state.withLock { s in
             s.done += 1
             let done = s.done, total = s.total
-            if result.status == .completed, let l = result.finalRankingLoss, l < (s.best?.loss ?? .infinity) { s.best = (l, result.run.id) }
+            if result.status == .completed, let l = result.finalRankingLoss,
+               s.best.map({ result.run.objective.isBetter(l, than: $0.loss) }) ?? !l.isNaN { s.best = (l, result.run.id) }
             let elapsed = clock.seconds.rounded(.down)
             switch style {
             case .quiet: return

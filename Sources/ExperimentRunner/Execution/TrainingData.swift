@@ -8,6 +8,8 @@ public protocol TrainingData: Sendable {
     var features: Int { get }
     var trainingCount: Int { get }
     var validationCount: Int { get }
+    /// Classification: the rows have class labels.
+    var labelled: Bool { get }
     /// The training set in double precision, for `gradcheck` and the decision boundary.
     var trainingAsDouble: Dataset<Double> { get }
     /// See `LoadedData.fingerprint`.
@@ -50,6 +52,7 @@ extension DataSplits: TrainingData {
     public var features: Int { training.features }
     public var trainingCount: Int { training.count }
     public var validationCount: Int { validation?.count ?? 0 }
+    public var labelled: Bool { training.labels != nil }
     public var trainingAsDouble: Dataset<Double> { training.converted() }
 
     /// FNV-1a over 64-bit words of the sets' bytes, their shapes, labels and class names.

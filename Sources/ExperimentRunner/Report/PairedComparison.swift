@@ -17,12 +17,13 @@ public struct PairedComparison: Sendable, Equatable {
     /// they share at least two seeds.
     public static func againstBest(_ results: [RunResult], ranked: [Summary.ConfigurationRow], limit: Int = 10) -> [PairedComparison] {
         guard let best = ranked.first, best.diverged + best.failed == 0 else { return [] }
+        let objective = Summary.objective(results)
         func losses(_ configuration: Int) -> [UInt64: Double] {
             var out = [UInt64: Double]()
             for r in results where r.run.configurationIndex == configuration {
                 switch r.status {
                 case .completed: if let l = r.finalRankingLoss { out[r.run.seed] = l }
-                case .diverged: out[r.run.seed] = .infinity
+                case .diverged: out[r.run.seed] = objective.worst
                 default: break
                 }
             }
@@ -34,7 +35,7 @@ public struct PairedComparison: Sendable, Equatable {
             let other = losses(row.index)
             let shared = reference.keys.filter { other[$0] != nil }.sorted()
             guard shared.count >= 2 else { continue }
-            let wins = shared.filter { reference[$0]! < other[$0]! }.count
+            let wins = shared.filter { objective.isBetter(reference[$0]!, than: other[$0]!) }.count
             let differences = shared.map { other[$0]! - reference[$0]! }.filter(\.isFinite)
             let mean = Statistics.mean(differences), std = Statistics.standardDeviation(differences)
             out.append(PairedComparison(best: best.configurationID, other: row.configurationID, seeds: shared.count, wins: wins,

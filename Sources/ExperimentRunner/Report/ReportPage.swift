@@ -44,7 +44,7 @@ struct ReportPage {
         let seeds = Set(plan.runs.map(\.seed)).count
         let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
         let hasTest = results.contains { $0.test?.accuracy != nil }
-        let metric = Summary.rankingMetric(hasValidation: hasValidation)
+        let metric = Summary.rankingMetric(hasValidation: hasValidation, objective: report.plan.objective)
         let complete = results.filter { $0.status == .completed || $0.status == .diverged }.count
         var out = """
             <!DOCTYPE html>
@@ -90,7 +90,7 @@ struct ReportPage {
             }
         }
 
-        out += "<h2>Configurations, best first</h2>\n<p>Ranked by mean \(e(metric)) across seeds (lower is better). \(e(Summary.rankingExplanation(metric)))</p>\n"
+        out += "<h2>Configurations, best first</h2>\n<p>Ranked by mean \(e(metric)) across seeds (\(report.plan.objective.direction)). \(e(Summary.rankingExplanation(metric)))</p>\n"
         out += "<table>\n<tr><th>rank</th><th class=\"left\">configuration</th><th>\(e(metric)) (mean ± std)</th><th>n</th>"
         if hasAccuracy { out += "<th>\(hasValidation ? "val" : "train")_accuracy (mean)</th>" }
         if hasTest { out += "<th>test_accuracy (mean)</th>" }

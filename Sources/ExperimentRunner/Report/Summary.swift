@@ -2,11 +2,16 @@ import Foundation
 
 /// summary.csv and summary.md: one row per run, and configurations ranked across seeds.
 public enum Summary {
-    /// The metric configurations are ranked by, as every report names it: the kept
-    /// network's validation loss (`val_loss`), or its training loss (`train_loss`) without a
-    /// validation set. The kept network is the restored epoch's under early stopping, else
-    /// the last epoch's.
-    public static func rankingMetric(hasValidation: Bool) -> String { hasValidation ? "val_loss" : "train_loss" }
+    /// The metric configurations are ranked by, as every report names it: the objective's
+    /// (by default the kept network's validation loss, `val_loss`, or its training loss,
+    /// `train_loss`, without a validation set). The kept network is the restored epoch's
+    /// under early stopping, else the last epoch's.
+    public static func rankingMetric(hasValidation: Bool, objective: Objective = Objective()) -> String {
+        objective.name(hasValidation: hasValidation)
+    }
+
+    /// The objective of the runs' sweep (every run of a plan carries the same).
+    static func objective(_ results: [RunResult]) -> Objective { results.first?.run.objective ?? Objective() }
 
     /// One row per run: run_id, each swept field, seed, status, epochs, then the kept
     /// network's epoch and metrics (`train_loss`, `val_loss`, `train_accuracy`,
@@ -100,6 +105,7 @@ public enum Summary {
     /// every seed completed, then those with some diverged or failed seeds, then those with
     /// no completed seed (see `ConfigurationRow`).
     public static func ranked(_ results: [RunResult]) -> [ConfigurationRow] {
+        let objective = objective(results)
         var rows = [Int: ConfigurationRow]()
         for r in results {
             var row = rows[r.run.configurationIndex] ?? ConfigurationRow(
@@ -125,7 +131,7 @@ public enum Summary {
         func group(_ row: ConfigurationRow) -> Int { row.mean == nil ? 3 : row.troubled ? 2 : row.stopped > 0 ? 1 : 0 }
         return rows.values.sorted { a, b in
             if group(a) != group(b) { return group(a) < group(b) }
-            if let am = a.mean, let bm = b.mean, am != bm { return am < bm }
+            if let am = a.mean, let bm = b.mean, am != bm { return objective.isBetter(am, than: bm) }
             return a.index < b.index
         }
     }
@@ -136,12 +142,12 @@ public enum Summary {
         let validation = results.contains { $0.hasValidation }
         let accuracy = results.contains { $0.hasAccuracy }
         let testAccuracy = results.contains { $0.test?.accuracy != nil }
-        let metric = rankingMetric(hasValidation: validation)
+        let metric = rankingMetric(hasValidation: validation, objective: plan.objective)
         let seeds = plan.runs.isEmpty ? 0 : Set(plan.runs.map(\.seed)).count
         var out = "# \(plan.name)\n\n"
         if let d = plan.runs.first?.spec.description { out += d + "\n\n" }
         out += "\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"), "
-        out += "ranked by mean \(metric) across seeds (lower is better). " + rankingExplanation(metric) + "\n\n"
+        out += "ranked by mean \(metric) across seeds (\(plan.objective.direction)). " + rankingExplanation(metric) + "\n\n"
         let complete = results.filter { $0.status == .completed || $0.status == .diverged }.count
         if complete < plan.runs.count {
             out += "**\(complete) of \(plan.runs.count) runs complete**: run the same command again to train the rest.\n\n"
@@ -182,7 +188,7 @@ public enum Summary {
     public static func shortTable(_ results: [RunResult], limit: Int) -> String {
         let ranked = ranked(results)
         guard !ranked.isEmpty else { return "" }
-        let metric = rankingMetric(hasValidation: results.contains { $0.hasValidation })
+        let metric = rankingMetric(hasValidation: results.contains { $0.hasValidation }, objective: objective(results))
         let accuracy = results.contains { $0.hasAccuracy }
         let rows = ranked.prefix(limit).enumerated().map { i, row in
             [String(i + 1), row.configurationID, row.meanText, String(row.n)] + (accuracy ? [row.meanAccuracyText] : []) + [row.notes]

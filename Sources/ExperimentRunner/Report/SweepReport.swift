@@ -62,7 +62,7 @@ public struct SweepReport: Sendable {
         }
         if let heatmap = Heatmap(plan: plan, ranked: ranked, accuracy: hasAccuracy) {
             try ResultsDirectory.writeAtomically(heatmap.csv, to: dir + "/heatmap.csv")
-            plots.append((dir, "heatmap", heatmap.script(experiment: plan.name, seeds: seeds, metric: Summary.rankingMetric(hasValidation: hasValidation))))
+            plots.append((dir, "heatmap", heatmap.script(experiment: plan.name, seeds: seeds, metric: Summary.rankingMetric(hasValidation: hasValidation, objective: plan.objective))))
         }
         var boundaries = [String: String]()  // configuration id -> its best run's id
         for row in ranked {
@@ -103,7 +103,7 @@ public struct SweepReport: Sendable {
     func boundary(of runs: [RunResult], data: [Int: LoadedData]) throws -> (String, String)? {
         let seeds = Set(plan.runs.map(\.seed)).count
         let completed = runs.filter { $0.status == .completed && $0.finalRankingLoss != nil }
-        guard let best = completed.min(by: { $0.finalRankingLoss! < $1.finalRankingLoss! }), let d = data[best.run.index],
+        guard let best = completed.min(by: { plan.objective.isBetter($0.finalRankingLoss!, than: $1.finalRankingLoss!) }), let d = data[best.run.index],
               d.features == 2 else { return nil }
         let training = d.trainingAsDouble
         guard let classes = training.classNames?.count, training.labels != nil else { return nil }

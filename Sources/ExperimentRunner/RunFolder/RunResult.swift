@@ -66,8 +66,8 @@ public struct RunResult: Sendable {
     public var kept: EpochRecord? { restoredEpoch.map { rows[$0].record } ?? rows.last?.record }
     public var final: EpochRecord? { rows.last?.record }
     public var epochs: Int { final?.epoch ?? 0 }
-    /// The validation loss the ranking uses: validation when there is a validation set, else training.
-    public var finalRankingLoss: Double? { kept.map { $0.validationLoss ?? $0.trainLoss } }
+    /// The objective of the kept network (see `Objective`): what ranks runs.
+    public var finalRankingLoss: Double? { kept.flatMap { run.objective.value($0) } }
     public var best: (loss: Double, epoch: Int)? {
         rows.compactMap { r in r.record.validationLoss.map { ($0, r.record.epoch) } }
             .filter { $0.0.isFinite }

@@ -55,6 +55,14 @@ extension SweepPlan {
                 throw SpecError(file: file, path: "training.early_stopping", message: "the validation split holds no rows (each class keeps its rows for training when it has too few): "
                     + "early stopping has nothing to watch; use more data, a larger dataset.validation, or no early stopping")
             }
+            if let metric = run.objective.metric {
+                if (metric == .valLoss || metric == .valAccuracy) && data.validationCount == 0 {
+                    throw SpecError(file: file, path: "objective.metric", message: "\(metric.rawValue) needs a validation split: set dataset.validation (a fraction such as 0.2)")
+                }
+                if (metric == .valAccuracy || metric == .trainAccuracy) && !data.splits.labelled {
+                    throw SpecError(file: file, path: "objective.metric", message: "\(metric.rawValue) needs classification data; this dataset is a regression")
+                }
+            }
             byRun[run.index] = data
         }
         return byRun

@@ -15,6 +15,8 @@ public struct PlannedRun: Sendable {
     /// The resolved single run, as written to config.json: no grid, one seed.
     public var config: JSONValue
     public var spec: ExperimentSpec
+    /// The sweep's objective (the same for every run of a plan).
+    public var objective = Objective()
 }
 
 extension PlannedRun {

@@ -10,6 +10,8 @@ public struct SweepPlan: Sendable {
     public var name: String
     /// The grid's axes.
     public var axes: [GridAxis]
+    /// The spec's `objective` (the default rule without one).
+    public var objective = Objective()
     /// The spec's `search`, when it has one.
     public var search: SearchSpec?
     /// One per searched path: its label and every trial's value, in trial order.
@@ -69,7 +71,7 @@ public struct SweepPlan: Sendable {
             for (key, value) in members {
                 let reader = JSONReader(value, path: JSONPath([.key("grid"), .key(key)]), file: file)
                 guard let path = GridAxis.parsePath(key) else { throw reader.error("not a path like optimizer.learning_rate or model.layers[0].units") }
-                if case .key(let first) = path.components.first, (["grid", "seeds", "search"] + ExperimentSpec.descriptive).contains(first) {
+                if case .key(let first) = path.components.first, (["grid", "seeds", "search", "objective"] + ExperimentSpec.descriptive).contains(first) {
                     throw reader.error("\(first) cannot be swept\(first == "seeds" ? ": every configuration already runs once per seed" : ExperimentSpec.descriptive.contains(first) ? ": it describes the experiment and is not a hyperparameter" : "")")
                 }
                 let values = try reader.nonEmptyArray().map(\.value)
@@ -84,6 +86,9 @@ public struct SweepPlan: Sendable {
                 paths.append(path)
                 axes.append(GridAxis(path: path, values: values, label: ""))
             }
+        }
+        if let o = json["objective"] {
+            objective = try Objective(JSONReader(o, path: JSONPath([.key("objective")]), file: file))
         }
         // The search's trials, drawn now from its seed alone.
         var searchAxes = [GridAxis]()
@@ -104,7 +109,7 @@ public struct SweepPlan: Sendable {
 
         // The base spec must be valid on its own.
         var base = json
-        if case let .object(members) = base { base = .object(members.filter { $0.key != "grid" && $0.key != "search" }) }
+        if case let .object(members) = base { base = .object(members.filter { !["grid", "search", "objective"].contains($0.key) }) }
         let baseSpec = try ExperimentSpec(json: base, file: file)
         name = baseSpec.name
         reportCurves = baseSpec.reportCurves
@@ -169,7 +174,7 @@ public struct SweepPlan: Sendable {
                 var runSpec = spec
                 runSpec.seeds = [seed]
                 runs.append(PlannedRun(index: runs.count, id: id, configurationID: configurationID, configurationIndex: c,
-                                       seed: seed, swept: swept, config: runConfig, spec: runSpec))
+                                       seed: seed, swept: swept, config: runConfig, spec: runSpec, objective: objective))
             }
         }
         self.runs = runs
