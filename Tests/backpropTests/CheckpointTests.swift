@@ -109,4 +109,49 @@ import TestSupport
         #expect(again.stderr == Self.noGnuplot + "backprop: warning: \(mine): belongs to another configuration or other data; the run starts over\n")
         try expectSameRun(root)
     }
+
+    /// A halving sweep killed part-way (after its first stopped run) and run again ends with
+    /// exactly the files of an uninterrupted one: every decision is recomputed from disk.
+    @Test func aKilledHalvingSweepFinishesAsAnUninterruptedOne() throws {
+        let spec = CLI.temporarySpec(#"""
+        {"name": "sh", "dataset": {"name": "moons", "samples": 200, "noise": 0.2, "validation": 0.25},
+         "model": {"activation": "tanh", "layers": [{"units": 8}, {"units": 1, "activation": "sigmoid"}]},
+         "loss": "binary_cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.01},
+         "training": {"epochs": 4000, "batch_size": 16, "checkpoint": {"every_epochs": 500}},
+         "seeds": [1, 2], "grid": {"optimizer.learning_rate": [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1]},
+         "scheduler": {"name": "successive_halving", "min_epochs": 500, "reduction": 2}}
+        """#)
+        let reference = temporaryPath("sh-reference"), root = temporaryPath("sh-killed")
+        let whole = try CLI.run(["run", spec, "--results", reference, "--jobs", "2"], environment: Self.environment)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.executable)
+        process.arguments = ["run", spec, "--results", root, "--jobs", "2"]
+        process.environment = ProcessInfo.processInfo.environment.merging(Self.environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        func stopped() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: root + "/sh/runs")) ?? []).filter {
+                (try? String(contentsOfFile: root + "/sh/runs/\($0)/status.json", encoding: .utf8))?.contains("\"stopped\"") == true
+            }.count
+        }
+        while stopped() < 1 && Date() < deadline { usleep(1_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal, "killed before the sweep ended")
+        #expect(!FileManager.default.fileExists(atPath: root + "/sh/summary.md"))
+        let again = try CLI.run(["run", spec, "--results", root, "--jobs", "2"], environment: Self.environment)
+        #expect(again.status == 0, "\(again.stderr)")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: reference + "/sh/runs").sorted()
+        #expect(runs.count == 12)
+        for id in runs {
+            let a = "\(root)/sh/runs/\(id)", b = "\(reference)/sh/runs/\(id)"
+            #expect(try withoutSeconds(a + "/metrics.csv") == withoutSeconds(b + "/metrics.csv"), "\(id)")
+            #expect(try String(contentsOfFile: a + "/model.json", encoding: .utf8) == String(contentsOfFile: b + "/model.json", encoding: .utf8))
+        }
+        let summary = { (r: String) in try String(contentsOfFile: r + "/sh/summary.md", encoding: .utf8) }
+        #expect(try summary(root) == summary(reference))
+    }
 }

@@ -18,6 +18,8 @@ public struct Sweep: Sendable {
     public var force = false
     /// Stop the sweep at the first failed run.
     public var failFast = false
+    /// Say so when a run continues from a checkpoint (after a kill or a power cut).
+    var announcesResumes = true
     public var cancellation = Cancellation()
     /// Train only the runs whose plan index is congruent to `index` mod `count` (a Slurm
     /// array task). A shard writes its runs' folders only (shard 0 also spec.json); the
@@ -64,11 +66,18 @@ public struct Sweep: Sendable {
     /// - Parameter starting: called once the spec, the data and the results folder are
     ///   checked, just before training, with the number of complete runs to be skipped.
     public func run(progress: Progress, starting: ((Int) -> Void)? = nil) throws -> Report {
+        if shard != nil && plan.scheduler != nil {
+            throw SpecError(file: plan.file, path: "scheduler", message: "a scheduled sweep decides its rungs in one process: --shard (and backprop slurm) do not take it yet")
+        }
         let data = try plan.buildData()
         let existing = try folder.claimRuns(assignedRuns, data: data, force: force)
         starting?(existing.count)
         if shard == nil || shard?.index == 0 {
             try ResultsDirectory.writeAtomically(folder.specText, to: directory.path + "/spec.json")
+        }
+        if plan.scheduler != nil {
+            let (trained, busy) = runScheduled(existing: existing, data: data, progress: progress)
+            return try conclude(existing: existing, trained: trained, busy: busy, drawn: [:], data: data, progress: progress)
         }
         let runs = assignedRuns.filter { existing[$0.index] == nil }
         // A configuration's decision boundary is drawn once its last run here is done, as a
@@ -115,6 +124,12 @@ public struct Sweep: Sendable {
             }
         }
         let (trained, busy, drawn) = state.withLock { ($0.trained, $0.busy, $0.drawn) }
+        return try conclude(existing: existing, trained: trained, busy: busy, drawn: drawn, data: data, progress: progress)
+    }
+
+    /// The summaries, once the runs are done (a shard leaves them to `summarize`), and the report.
+    func conclude(existing: [Int: RunResult], trained: [RunResult], busy: Int, drawn: [Int: String], data: [Int: LoadedData],
+                  progress: Progress) throws -> Report {
         let results: [RunResult]
         if shard != nil {
             // A shard's summary would be partial and race the other shards': `summarize` writes it.

@@ -32,6 +32,7 @@ extension Sweep {
         default: break
         }
         runFolder.removeStatus()
+        if force { runFolder.removeCheckpoint() }
         return execute(run, data: data, until: until, progress: progress)
     }
 
@@ -44,7 +45,7 @@ extension Sweep {
         let warned = Atomic<Bool>(false)
         let path = runFolder.checkpointFile
         let checkpoints = CheckpointFile(
-            path: path, existing: force ? nil : try? readFile(path),
+            path: path, existing: try? readFile(path),
             identity: Checkpoint.identity(config: folder.configText(run), fingerprint: data.fingerprint),
             write: { bytes in
                 do { try ResultsDirectory.writeAtomically(bytes: bytes, to: path) } catch {
@@ -52,14 +53,17 @@ extension Sweep {
                 }
             },
             warn: { progress.warn($0) },
-            resumed: { progress.note("\(run.id): resuming after epoch \($0) from its checkpoint") })
+            resumed: { [announcesResumes] in if announcesResumes { progress.note("\(run.id): resuming after epoch \($0) from its checkpoint") } })
         guard let (trained, model) = data.splits.train(run, cancellation: cancellation, clock: clock, checkpoints: checkpoints, until: until) else {
             // Abandoned: nothing of it is written, and it has no status file.
             return RunResult(run: run, status: .interrupted, message: nil, rows: [], seconds: 0)
         }
         var result = trained
         result.dataFingerprint = data.fingerprint
-        if result.status == .paused { return result }
+        if result.status == .paused {
+            result.pausedModel = model
+            return result
+        }
         do {
             try runFolder.writeResults(result, model: model)
             result.plotWarning = try report.writeRunPlots(result)

@@ -2,7 +2,7 @@
 /// completed seeds reached the epoch (`<id>:n`), then the mean and sample standard
 /// deviation across them of the training and (when present) validation loss, then, for
 /// classification, of the accuracies (`<id>:train_mean`, `<id>:train_std`, `<id>:val_mean`,
-/// ...). Only completed runs count, as in summary.md (`Summary.ConfigurationRow`): a
+/// ...). Only completed runs count (and runs a scheduler stopped, up to their rung), as in summary.md (`Summary.ConfigurationRow`): a
 /// diverged seed's values are not averaged in. A std of one value is NaN; a configuration
 /// no seed of which reached an epoch has empty fields there. The sweep's loss and accuracy
 /// plots read it.
@@ -21,7 +21,8 @@ public enum Curves {
 
     /// configurations: the rows of `Summary.ranked`, in the order their columns are written.
     public static func table(_ results: [RunResult], configurations: [Summary.ConfigurationRow], hasValidation: Bool) -> Table {
-        let completed = results.filter { $0.status == .completed }
+        // A run a scheduler stopped counts up to its rung, where its curve ends.
+        let completed = results.filter { $0.status == .completed || $0.status == .stopped }
         let byConfiguration = Dictionary(grouping: completed, by: \.run.configurationIndex)
         let maxEpoch = completed.map(\.epochs).max() ?? 0
         let hasAccuracy = results.contains { $0.hasAccuracy }

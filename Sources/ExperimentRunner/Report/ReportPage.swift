@@ -90,7 +90,7 @@ struct ReportPage {
             }
         }
 
-        out += "<h2>Configurations, best first</h2>\n<p>Ranked by mean \(e(metric)) across seeds (\(report.plan.objective.direction)). \(e(Summary.rankingExplanation(metric)))</p>\n"
+        out += "<h2>Configurations, best first</h2>\n<p>Ranked by mean \(e(metric)) across seeds (\(report.plan.objective.direction)). \(e(Summary.rankingExplanation(metric, scheduled: report.plan.scheduler != nil)))</p>\n"
         out += "<table>\n<tr><th>rank</th><th class=\"left\">configuration</th><th>\(e(metric)) (mean ± std)</th><th>n</th>"
         if hasAccuracy { out += "<th>\(hasValidation ? "val" : "train")_accuracy (mean)</th>" }
         if hasTest { out += "<th>test_accuracy (mean)</th>" }
@@ -109,6 +109,7 @@ struct ReportPage {
         }
         out += "</table>\n"
 
+        if let cost = Summary.searchCost(results, plan: report.plan) { out += "<h2>Search cost</h2>\n<p>\(e(cost))</p>\n" }
         let paired = PairedComparison.againstBest(results, ranked: ranked)
         if !paired.isEmpty {
             out += "<h2>Paired comparisons</h2>\n<p>Seed by seed against the best configuration, on the \(e(metric)) (difference: other − best). "

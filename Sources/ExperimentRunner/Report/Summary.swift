@@ -131,6 +131,8 @@ public enum Summary {
         func group(_ row: ConfigurationRow) -> Int { row.mean == nil ? 3 : row.troubled ? 2 : row.stopped > 0 ? 1 : 0 }
         return rows.values.sorted { a, b in
             if group(a) != group(b) { return group(a) < group(b) }
+            // Stopped configurations: the later their rung, the better (then by value).
+            if a.stopped > 0, b.stopped > 0, a.stoppedAt != b.stoppedAt { return (a.stoppedAt ?? 0) > (b.stoppedAt ?? 0) }
             if let am = a.mean, let bm = b.mean, am != bm { return objective.isBetter(am, than: bm) }
             return a.index < b.index
         }
@@ -147,8 +149,8 @@ public enum Summary {
         var out = "# \(plan.name)\n\n"
         if let d = plan.runs.first?.spec.description { out += d + "\n\n" }
         out += "\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"), "
-        out += "ranked by mean \(metric) across seeds (\(plan.objective.direction)). " + rankingExplanation(metric) + "\n\n"
-        let complete = results.filter { $0.status == .completed || $0.status == .diverged }.count
+        out += "ranked by mean \(metric) across seeds (\(plan.objective.direction)). " + rankingExplanation(metric, scheduled: plan.scheduler != nil) + "\n\n"
+        let complete = results.filter { [.completed, .diverged, .stopped].contains($0.status) }.count
         if complete < plan.runs.count {
             out += "**\(complete) of \(plan.runs.count) runs complete**: run the same command again to train the rest.\n\n"
         }
@@ -166,6 +168,7 @@ public enum Summary {
             cells.append(row.notes)
             out += "| " + cells.joined(separator: " | ") + " |\n"
         }
+        if let cost = searchCost(results, plan: plan) { out += "\n## Search cost\n\n" + cost + "\n" }
         let paired = PairedComparison.againstBest(results, ranked: ranked)
         if !paired.isEmpty {
             out += "\n## Paired comparisons\n\n"
@@ -176,11 +179,37 @@ public enum Summary {
         return out
     }
 
+    /// What a scheduler saved: its rungs, the runs stopped at each, and the epochs trained
+    /// against the full grid's (every run to training.epochs); nil without a scheduler.
+    public static func searchCost(_ results: [RunResult], plan: SweepPlan) -> String? {
+        guard let s = plan.scheduler, let epochs = plan.runs.first?.spec.training.epochs else { return nil }
+        let rungs = Set(s.brackets(configurations: plan.configurationCount, epochs: epochs).flatMap(\.rungs)).sorted()
+        var out = "\(s.name.rawValue)"
+        switch s.name {
+        case .successiveHalving, .hyperband: out += " (min_epochs \(s.minEpochs), reduction \(s.reduction))"
+        case .median: out += " (grace_epochs \(s.graceEpochs))"
+        }
+        out += ": rungs at epochs " + rungs.map(String.init).joined(separator: ", ") + ". "
+        let stopped = Dictionary(grouping: results.filter { $0.status == .stopped }, by: \.epochs)
+        out += "\(results.count) of \(plan.runs.count) runs started"
+        if !stopped.isEmpty {
+            out += "; stopped " + stopped.keys.sorted().map { "\(stopped[$0]!.count) at epoch \($0)" }.joined(separator: ", ")
+        }
+        let ended = results.filter { $0.status != .stopped }.count
+        out += "; \(ended) trained to their end (or diverged, stopped early or failed). "
+        let trained = results.reduce(0) { $0 + $1.epochs }, full = plan.runs.count * epochs
+        out += "\(PlanReport.grouped(trained)) epochs trained, summed over runs, against \(PlanReport.grouped(full)) for the full grid "
+        out += "(\(plan.runs.count) runs × \(epochs))" + (full > 0 ? String(format: ": %.1f%%.", Double(trained) / Double(full) * 100) : ".")
+        return out
+    }
+
     /// What the ranking metric and n mean, in one sentence for summary.md and the page.
-    public static func rankingExplanation(_ metric: String) -> String {
+    public static func rankingExplanation(_ metric: String, scheduled: Bool = false) -> String {
         "\(metric) is the kept network's: the restored epoch's under early stopping, else the last epoch's (summary.csv's "
-            + "\(metric) column). Statistics are over the seeds that completed (n); configurations with diverged or failed seeds rank after "
-            + "all others, and those with none completed last."
+            + "\(metric) column). Statistics are over the seeds that completed (n); "
+            + (scheduled ? "configurations the scheduler stopped rank after those that finished (the later their rung, the higher; their "
+                + "statistics are at that rung), " : "")
+            + "configurations with diverged or failed seeds rank after all others, and those with none completed last."
     }
 
     /// What `run` prints at the end: the best `limit` configurations with their mean ranking

@@ -53,7 +53,7 @@ public struct RunFolder: Sendable {
             return .conflicting(configFile: configFile, reason: "holds a different configuration than this spec's run")
         }
         guard let statusText = try? String(contentsOfFile: statusFile, encoding: .utf8), let status = StatusFile(text: statusText),
-              status.status == .completed || status.status == .diverged else { return .missing }
+              [.completed, .diverged, .stopped].contains(status.status) else { return .missing }
         if let fingerprint, let theirs = status.dataFingerprint, theirs != fingerprint {
             return .conflicting(configFile: statusFile, reason: "was trained on other data (the dataset changed since: fingerprint \(theirs), now \(fingerprint))")
         }

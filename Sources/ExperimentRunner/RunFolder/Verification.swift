@@ -29,7 +29,14 @@ public enum Verification {
             throw SpecError(file: folder.configFile, path: "", message: "expands to \(plan.runs.count) runs; a run's config.json has one")
         }
         let data = try plan.buildData()[run.index]!
-        var again = data.splits.train(run, cancellation: Cancellation(), clock: Stopwatch(), checkpoints: nil, until: nil)!
+        // A run its sweep's scheduler stopped is trained to the same epoch (config.json is a
+        // plain run: the scheduler is the sweep's), where it stops, as the sweep stopped it.
+        let stoppedAt = status.status == .stopped ? status.epochs : nil
+        var again = data.splits.train(run, cancellation: Cancellation(), clock: Stopwatch(), checkpoints: nil, until: stoppedAt)!
+        if stoppedAt != nil, again.result.status == .paused {
+            again.result.status = .stopped
+            again.result.message = status.message
+        }
         again.result.dataFingerprint = data.fingerprint
         var lines = [String]()
         // Metrics: every line as written, byte for byte but the last field (seconds): numbers

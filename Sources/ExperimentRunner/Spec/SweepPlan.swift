@@ -12,6 +12,8 @@ public struct SweepPlan: Sendable {
     public var axes: [GridAxis]
     /// The spec's `objective` (the default rule without one).
     public var objective = Objective()
+    /// The spec's `scheduler`, when it has one.
+    public var scheduler: SchedulerSpec?
     /// The spec's `search`, when it has one.
     public var search: SearchSpec?
     /// One per searched path: its label and every trial's value, in trial order.
@@ -71,7 +73,7 @@ public struct SweepPlan: Sendable {
             for (key, value) in members {
                 let reader = JSONReader(value, path: JSONPath([.key("grid"), .key(key)]), file: file)
                 guard let path = GridAxis.parsePath(key) else { throw reader.error("not a path like optimizer.learning_rate or model.layers[0].units") }
-                if case .key(let first) = path.components.first, (["grid", "seeds", "search", "objective"] + ExperimentSpec.descriptive).contains(first) {
+                if case .key(let first) = path.components.first, (["grid", "seeds", "search", "objective", "scheduler"] + ExperimentSpec.descriptive).contains(first) {
                     throw reader.error("\(first) cannot be swept\(first == "seeds" ? ": every configuration already runs once per seed" : ExperimentSpec.descriptive.contains(first) ? ": it describes the experiment and is not a hyperparameter" : "")")
                 }
                 let values = try reader.nonEmptyArray().map(\.value)
@@ -109,7 +111,7 @@ public struct SweepPlan: Sendable {
 
         // The base spec must be valid on its own.
         var base = json
-        if case let .object(members) = base { base = .object(members.filter { !["grid", "search", "objective"].contains($0.key) }) }
+        if case let .object(members) = base { base = .object(members.filter { !["grid", "search", "objective", "scheduler"].contains($0.key) }) }
         let baseSpec = try ExperimentSpec(json: base, file: file)
         name = baseSpec.name
         reportCurves = baseSpec.reportCurves
@@ -178,5 +180,12 @@ public struct SweepPlan: Sendable {
             }
         }
         self.runs = runs
+        if let s = json["scheduler"] {
+            let epochs = Set(runs.map(\.spec.training.epochs))
+            guard epochs.count == 1 else {
+                throw SpecError(file: file, path: "scheduler", message: "rungs need one training.epochs for every configuration; the grid or search varies it")
+            }
+            scheduler = try SchedulerSpec(JSONReader(s, path: JSONPath([.key("scheduler")]), file: file), epochs: epochs.first!)
+        }
     }
 }
