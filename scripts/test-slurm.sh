@@ -132,4 +132,35 @@ for run in "$local"/runs/*/; do
 done
 [ "$runs" = 27 ]
 echo "4 shards on Slurm, 27 runs: the merged summary and every run equal the local --jobs 2 run"
-echo "test-slurm: 1 passed, 0 failed"
+
+echo "Submitting a 4-shard successive-halving sweep, one array per rung step..."
+HSPEC="$ROOT/experiments/moons-halving.json"
+HSETS=(--set search.trials=9)
+out=$("$BIN" slurm "$HSPEC" "${HSETS[@]}" --shards 4 --cpus-per-task 1 --time 10 \
+      --results "$WORK/cluster" --output-dir "$WORK/out" --submit)
+echo "$out"
+jobs=$(echo "$out" | sed -n 's/.*array jobs \([0-9,]*\) .*summary job \([0-9]*\).*/\1,\2/p')
+[ -n "$jobs" ]
+for i in $(seq 600); do
+  [ -z "$(squeue -h -j "$jobs" 2>/dev/null)" ] && break
+  [ "$i" = 600 ] && { echo "the halving jobs did not finish in 5 minutes" >&2; squeue >&2; exit 1; }
+  sleep 0.5
+done
+BACKPROP_GNUPLOT=/nonexistent "$BIN" run "$HSPEC" "${HSETS[@]}" --jobs 2 --results "$WORK/local" --quiet >/dev/null
+cluster="$WORK/cluster/moons-halving" local="$WORK/local/moons-halving"
+grep -q "summarized 18 complete runs" "$WORK"/out/moons-halving-summary-*.out
+grep -q "stopped 12 at epoch 10" "$local/summary.md"
+diff "$cluster/summary.md" "$local/summary.md"
+diff <(drop_seconds "$cluster/summary.csv") <(drop_seconds "$local/summary.csv")
+runs=0
+for run in "$local"/runs/*/; do
+  id=$(basename "$run")
+  diff <(sed -E 's/,[^,]*$//' "$run/metrics.csv") <(sed -E 's/,[^,]*$//' "$cluster/runs/$id/metrics.csv")
+  cmp -s "$run/model.json" "$cluster/runs/$id/model.json"
+  grep -q '"status": "' "$cluster/runs/$id/status.json"
+  runs=$((runs + 1))
+done
+[ "$runs" = 18 ]
+[ -z "$(find "$cluster" -name checkpoint.bin)" ]
+echo "successive halving on Slurm, 4 rung steps x 4 shards, 18 runs: every decision, the summary and every run equal the local run"
+echo "test-slurm: 2 passed, 0 failed"

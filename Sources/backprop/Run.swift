@@ -40,11 +40,15 @@ struct Run: ParsableCommand {
     @Option(help: ArgumentHelp("Train only the runs whose index (in `backprop plan` order) is i mod n, as Slurm array task i of n does. Shards write no summaries: `backprop summarize` merges them.", valueName: "i/n"))
     var shard: String?
 
+    @Option(help: ArgumentHelp("With --shard, for a spec with a scheduler: train rung step k (from 0) of this shard's runs, after replaying the decisions of the steps before it from the results folder. `backprop slurm` writes one array per step.", valueName: "k"))
+    var rung: Int?
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if results.isEmpty { throw ValidationError("--results must name a folder (it is \"\")") }
         if let name, let problem = ExperimentSpec.nameProblem(name) { throw ValidationError("--name \(problem): use ASCII letters, digits, '-', '_', '.' and '+'") }
         if let shard { _ = try Self.parseShard(shard) }
+        if rung != nil && shard == nil { throw ValidationError("--rung goes with --shard (a scheduled sweep on shards, rung step by rung step)") }
     }
 
     static func parseShard(_ text: String) throws -> (index: Int, count: Int) {
@@ -66,6 +70,7 @@ struct Run: ParsableCommand {
             sweep.failFast = failFast
             sweep.cancellation = Interruption.cancellation
             sweep.shard = try shard.map(Self.parseShard)
+            sweep.rung = rung
             let progress = Progress(style: Progress.automaticStyle(quiet: quiet), total: plan.runs.count)
             let report = try sweep.run(progress: progress) { skipped in
                 let assigned = sweep.assignedRuns.count

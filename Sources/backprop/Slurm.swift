@@ -49,19 +49,43 @@ struct Slurm: ParsableCommand {
             let plan = try spec.plan()
             func absolute(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.path }
             let resultsPath = absolute(results)
-            let job = SlurmJob(
+            var job = SlurmJob(
                 executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
                 spec: absolute(spec.spec), overrides: spec.overrides, results: resultsPath, name: plan.name,
                 shards: min(shards ?? min(plan.runs.count, 1000), plan.runs.count), runs: plan.runs.count,
                 arrayParallelism: arrayParallelism, time: time, cpusPerTask: cpusPerTask, partition: partition,
                 outputDirectory: absolute(outputDir ?? resultsPath + "/" + plan.name + "/slurm"))
+            if let s = plan.scheduler, let epochs = plan.runs.first?.spec.training.epochs {
+                job.rungSteps = s.brackets(configurations: plan.configurationCount, epochs: epochs).map(\.rungs.count).max()
+            }
             try FileManager.default.createDirectory(atPath: job.outputDirectory, withIntermediateDirectories: true)
-            try ResultsDirectory.writeAtomically(job.arrayScript, to: job.arrayScriptPath)
+            if let steps = job.rungSteps {
+                for k in 0..<steps { try ResultsDirectory.writeAtomically(job.arrayScript(rung: k), to: job.rungScriptPath(k)) }
+            } else {
+                try ResultsDirectory.writeAtomically(job.arrayScript, to: job.arrayScriptPath)
+            }
             try ResultsDirectory.writeAtomically(job.summaryScript, to: job.summaryScriptPath)
             return job
         }()
-        print("\(job.name): \(job.runs) runs in \(job.shards) array tasks")
-        print("  \(job.arrayScriptPath)\n  \(job.summaryScriptPath)")
+        print("\(job.name): \(job.runs) runs in \(job.shards) array tasks" + (job.rungSteps.map { ", one array per rung step (\($0))" } ?? ""))
+        print((job.arrayScriptPaths + [job.summaryScriptPath]).map { "  " + $0 }.joined(separator: "\n"))
+        if let steps = job.rungSteps {
+            guard submit else {
+                print("submit with: backprop slurm ... --submit (each rung step's array after the previous, then the summary)")
+                return
+            }
+            var previous: String?
+            var arrays = [String]()
+            for k in 0..<steps {
+                let id = try sbatch((previous.map { ["--dependency=afterany:\($0)"] } ?? []) + [job.rungScriptPath(k)])
+                arrays.append(id)
+                previous = id
+            }
+            let summary = try sbatch(["--dependency=afterany:\(previous!)", job.summaryScriptPath])
+            print("submitted: array jobs \(arrays.joined(separator: ",")) (one per rung step, \(job.shards) tasks each, each after the previous), summary job \(summary) (after the last)")
+            print("results: \(job.results)/\(job.name)/summary.md once job \(summary) has run")
+            return
+        }
         guard submit else {
             print("submit with: jid=$(sbatch --parsable \(SlurmJob.quoted(job.arrayScriptPath))) && sbatch --dependency=afterany:$jid \(SlurmJob.quoted(job.summaryScriptPath))")
             return

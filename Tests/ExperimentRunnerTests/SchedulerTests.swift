@@ -114,4 +114,46 @@ import TestSupport
         let text = Self.spec.replacingOccurrences(of: #"{"name": "successive_halving", "min_epochs": 3, "reduction": 3}"#, with: scheduler)
         #expect { _ = try SweepPlan(json: try JSONParser.parse(text), file: "sh.json") } throws: { error in "\(error)" == message }
     }
+
+    /// The same sweep as shards, rung step by rung step (what `backprop slurm` submits): each
+    /// step replays the earlier decisions from disk; merged, every file equals the one-process run.
+    @Test func shardsRungByRungEqualOneProcess() throws {
+        let plan = try SweepPlan(json: try JSONParser.parse(Self.spec), file: "sh.json")
+        let whole = temporaryDirectory(), sharded = temporaryDirectory()
+        _ = try Self.sweep(jobs: 2, root: whole)
+        let steps = plan.scheduler!.brackets(configurations: plan.configurationCount, epochs: 27).map(\.rungs.count).max()!
+        #expect(steps == 3)
+        // A step before the previous one finished is refused, naming a run and the step to run.
+        var early = Sweep(plan: plan, jobs: 1, resultsRoot: temporaryDirectory(), gnuplot: nil)
+        early.shard = (0, 3)
+        early.rung = 1
+        #expect(throws: ResultsError.self) { try early.run(progress: Progress(style: .quiet, total: 0)) }
+        for step in 0..<steps {
+            for i in 0..<3 {
+                var sweep = Sweep(plan: plan, jobs: 1, resultsRoot: sharded, gnuplot: nil)
+                sweep.shard = (i, 3)
+                sweep.rung = step
+                _ = try sweep.run(progress: Progress(style: .quiet, total: 0))
+            }
+        }
+        let merged = try SweepReport.forResults(sharded + "/sh", gnuplot: nil).summarize(progress: Progress(style: .quiet, total: 0))
+        #expect(merged == (complete: 12, missing: 0))
+        for file in ["summary.md", "curves.csv"] {
+            #expect(try String(contentsOfFile: sharded + "/sh/" + file, encoding: .utf8) == String(contentsOfFile: whole + "/sh/" + file, encoding: .utf8))
+        }
+        for run in plan.runs {
+            let a = try String(contentsOfFile: "\(whole)/sh/runs/\(run.id)/model.json", encoding: .utf8)
+            #expect(try String(contentsOfFile: "\(sharded)/sh/runs/\(run.id)/model.json", encoding: .utf8) == a, "\(run.id)")
+        }
+    }
+
+    @Test func slurmWritesOneArrayPerRungStep() {
+        var job = SlurmJob(executable: "/bin/backprop", spec: "/s.json", overrides: [], results: "/r", name: "sh", shards: 3, runs: 12,
+                           arrayParallelism: nil, time: nil, cpusPerTask: 1, partition: nil, outputDirectory: "/o")
+        job.rungSteps = 3
+        #expect(job.arrayScriptPaths == ["/o/sh.rung0.sbatch", "/o/sh.rung1.sbatch", "/o/sh.rung2.sbatch"])
+        let script = job.arrayScript(rung: 2)
+        #expect(script.hasSuffix("exec '/bin/backprop' run '/s.json' --shard \"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\" --jobs 1 --results '/r' --rung 2\n"))
+        #expect(script.contains("#SBATCH --job-name=backprop-sh-rung2\n#SBATCH --array=0-2\n"))
+    }
 }

@@ -247,7 +247,7 @@ struct CLI {
         #expect(out.status == 2 && out.stdout.isEmpty)
         #expect(out.stderr == """
             Error: --shard must be i/n with 0 <= i < n, e.g. 0/4 (got "4/4")
-            Usage: backprop run <spec> [--set <path=value> ...] [--jobs <jobs>] [--results <results>] [--name <name>] [--quiet] [--force] [--fail-fast] [--yes] [--shard <i/n>]
+            Usage: backprop run <spec> [--set <path=value> ...] [--jobs <jobs>] [--results <results>] [--name <name>] [--quiet] [--force] [--fail-fast] [--yes] [--shard <i/n>] [--rung <k>]
               See 'backprop run --help' for more information.
 
             """)

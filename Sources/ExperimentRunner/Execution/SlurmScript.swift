@@ -17,6 +17,9 @@ public struct SlurmJob: Sendable {
     public var cpusPerTask: Int
     public var partition: String?
     public var outputDirectory: String
+    /// A spec with a scheduler: how many rung steps, each a job array of its own (`--rung k`),
+    /// each after the previous (afterany: a step whose tasks failed makes the next say so).
+    public var rungSteps: Int? = nil
 
     public init(executable: String, spec: String, overrides: [String], results: String, name: String, shards: Int, runs: Int,
                 arrayParallelism: Int?, time: String?, cpusPerTask: Int, partition: String?, outputDirectory: String) {
@@ -45,24 +48,35 @@ public struct SlurmJob: Sendable {
     }
 
     public var arrayScriptPath: String { outputDirectory + "/\(name).array.sbatch" }
+    public func rungScriptPath(_ step: Int) -> String { outputDirectory + "/\(name).rung\(step).sbatch" }
+    /// Every array script, in submission order.
+    public var arrayScriptPaths: [String] { rungSteps.map { (0..<$0).map(rungScriptPath) } ?? [arrayScriptPath] }
     public var summaryScriptPath: String { outputDirectory + "/\(name).summary.sbatch" }
 
-    public var arrayScript: String {
-        var lines = [
-            "#!/bin/bash",
-            "# backprop: \(runs) runs of \(name) in \(shards) shards, one per array task. Written by `backprop slurm`;",
-            "# submit with `backprop slurm ... --submit`, or: jid=$(sbatch --parsable \(Self.quoted(arrayScriptPath)));",
-            "#   sbatch --dependency=afterany:$jid \(Self.quoted(summaryScriptPath))",
-            "#SBATCH --job-name=backprop-\(name)",
+    public var arrayScript: String { arrayScript(rung: nil) }
+
+    /// The array of one rung step (`rung`), or of the whole sweep.
+    public func arrayScript(rung: Int?) -> String {
+        var lines = ["#!/bin/bash"]
+        if let rung, let steps = rungSteps {
+            lines += ["# backprop: rung step \(rung) of \(steps) of \(name) (\(runs) runs) in \(shards) shards, one per array task. Written by",
+                      "# `backprop slurm`; submit every step with `backprop slurm ... --submit` (each after the previous, then the summary)."]
+        } else {
+            lines += ["# backprop: \(runs) runs of \(name) in \(shards) shards, one per array task. Written by `backprop slurm`;",
+                      "# submit with `backprop slurm ... --submit`, or: jid=$(sbatch --parsable \(Self.quoted(arrayScriptPath)));",
+                      "#   sbatch --dependency=afterany:$jid \(Self.quoted(summaryScriptPath))"]
+        }
+        lines += [
+            "#SBATCH --job-name=backprop-\(name)" + (rung.map { "-rung\($0)" } ?? ""),
             "#SBATCH --array=0-\(shards - 1)" + (arrayParallelism.map { "%\($0)" } ?? ""),
             "#SBATCH --cpus-per-task=\(cpusPerTask)",
-            "#SBATCH --output=\(outputDirectory)/\(name)-%A_%a.out",
+            "#SBATCH --output=\(outputDirectory)/\(name)" + (rung.map { "-rung\($0)" } ?? "") + "-%A_%a.out",
             "#SBATCH --requeue",
         ] + common
         lines += ["set -eu", ""]
         var command = [Self.quoted(executable), "run", Self.quoted(spec),
                        "--shard", "\"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\"",
-                       "--jobs", String(cpusPerTask), "--results", Self.quoted(results)]
+                       "--jobs", String(cpusPerTask), "--results", Self.quoted(results)] + (rung.map { ["--rung", String($0)] } ?? [])
         for o in overrides { command += ["--set", Self.quoted(o)] }
         lines.append("exec " + command.joined(separator: " "))
         return lines.joined(separator: "\n") + "\n"

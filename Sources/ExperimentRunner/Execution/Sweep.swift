@@ -25,6 +25,9 @@ public struct Sweep: Sendable {
     /// array task). A shard writes its runs' folders only (shard 0 also spec.json); the
     /// summaries are `summarize`'s, once every shard is done.
     public var shard: (index: Int, count: Int)?
+    /// A scheduled sweep on shards runs one rung step per invocation (`--rung k`, one Slurm
+    /// array per step): the decisions of the steps before it are read from disk.
+    public var rung: Int?
 
     /// The runs this process is responsible for: all of them, or its shard's.
     public var assignedRuns: [PlannedRun] {
@@ -66,14 +69,29 @@ public struct Sweep: Sendable {
     /// - Parameter starting: called once the spec, the data and the results folder are
     ///   checked, just before training, with the number of complete runs to be skipped.
     public func run(progress: Progress, starting: ((Int) -> Void)? = nil) throws -> Report {
-        if shard != nil && plan.scheduler != nil {
-            throw SpecError(file: plan.file, path: "scheduler", message: "a scheduled sweep decides its rungs in one process: --shard (and backprop slurm) do not take it yet")
+        if plan.scheduler != nil && (shard == nil) != (rung == nil) {
+            throw SpecError(file: plan.file, path: "scheduler", message: shard == nil
+                ? "--rung is for a scheduled sweep on shards (with --shard)"
+                : "a scheduled sweep on shards runs rung by rung: add --rung k (backprop slurm writes one array per rung)")
+        }
+        if plan.scheduler == nil && rung != nil {
+            throw SpecError(file: plan.file, path: "scheduler", message: "--rung needs a scheduler in the spec")
+        }
+        if let rung, let s = plan.scheduler, let epochs = plan.runs.first?.spec.training.epochs {
+            let steps = s.brackets(configurations: plan.configurationCount, epochs: epochs).map(\.rungs.count).max() ?? 0
+            guard (0..<steps).contains(rung) else {
+                throw SpecError(file: plan.file, path: "scheduler", message: "--rung \(rung): this schedule has rung steps 0 to \(steps - 1)")
+            }
         }
         let data = try plan.buildData()
         let existing = try folder.claimRuns(assignedRuns, data: data, force: force)
         starting?(existing.count)
         if shard == nil || shard?.index == 0 {
             try ResultsDirectory.writeAtomically(folder.specText, to: directory.path + "/spec.json")
+        }
+        if let rung, plan.scheduler != nil {
+            let (trained, busy) = try runRung(rung, data: data, progress: progress)
+            return try conclude(existing: existing, trained: trained, busy: busy, drawn: [:], data: data, progress: progress)
         }
         if plan.scheduler != nil {
             let (trained, busy) = runScheduled(existing: existing, data: data, progress: progress)

@@ -61,7 +61,14 @@ extension Sweep {
         var result = trained
         result.dataFingerprint = data.fingerprint
         if result.status == .paused {
+            // Its metrics and model so far, without status.json (so the run stays incomplete):
+            // what the rung's decision reads, in this process or on another node.
             result.pausedModel = model
+            do { try runFolder.writeResults(result, model: model) } catch {
+                result.status = .failed
+                result.message = error.description
+                result.writeError = error
+            }
             return result
         }
         do {
