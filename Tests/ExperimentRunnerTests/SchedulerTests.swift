@@ -156,4 +156,25 @@ import TestSupport
         #expect(script.hasSuffix("exec '/bin/backprop' run '/s.json' --shard \"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\" --jobs 1 --results '/r' --rung 2\n"))
         #expect(script.contains("#SBATCH --job-name=backprop-sh-rung2\n#SBATCH --array=0-2\n"))
     }
+
+    /// rungs.csv: a configuration's mean over its seeds at each epoch it reached, empty after
+    /// its rung; trials.csv: one row per configuration with its searched values.
+    @Test func rungsAndTrialsTablesHoldTheRunsFigures() throws {
+        let root = temporaryDirectory()
+        let text = Self.spec.replacingOccurrences(of: #""grid": {"optimizer.learning_rate": [0.0001, 0.001, 0.01, 0.1, 0.5, 50.0]}"#,
+                                                  with: #""search": {"trials": 6, "space": {"optimizer.learning_rate": {"loguniform": [0.0001, 1.0]}, "model.activation": {"choice": ["tanh", "relu"]}}}"#)
+        let report = try Self.sweep(text, jobs: 2, root: root)
+        let rungs = CSV.parse(try String(contentsOfFile: root + "/sh/rungs.csv", encoding: .utf8))
+        #expect(rungs.count == 1 + 28)
+        let stopped = report.results.first { $0.status == .stopped && $0.epochs == 3 }!
+        let seeds = report.results.filter { $0.run.configurationIndex == stopped.run.configurationIndex }
+        let column = rungs[0].firstIndex(of: stopped.run.configurationID)!
+        let mean = seeds.map { $0.rows[3].record.validationLoss! }.reduce(0, +) / Double(seeds.count)
+        #expect(Double(rungs[1 + 3][column]) == mean)
+        #expect(rungs[1 + 4][column] == "" && rungs[1 + 27][column] == "")
+        let trials = CSV.parse(try String(contentsOfFile: root + "/sh/trials.csv", encoding: .utf8))
+        #expect(trials[0] == ["configuration", "lr", "act", "act:text", "objective", "finished"])
+        #expect(trials.count == 7 && trials.dropFirst().filter { $0[5] == "1" }.count == 1)
+        #expect(trials.dropFirst().allSatisfy { ($0[2] == "0" && $0[3] == "tanh") || ($0[2] == "1" && $0[3] == "relu") })
+    }
 }

@@ -81,10 +81,12 @@ struct ReportPage {
 
         // Plots at the top: they are what a reader looks at first.
         let sweepPlots = [("loss", "Loss, mean over seeds with a ±1 std band"), ("accuracy", "Accuracy, mean over seeds with a ±1 std band"),
-                          ("heatmap", "Heatmap over the first two grid axes")]
+                          ("heatmap", "Heatmap over the first two grid axes"),
+                          ("rungs", "The objective by epoch, every configuration until the scheduler stopped it; dashed: the rungs"),
+                          ("trials", "The objective against each searched field, one point per configuration")]
         for (name, caption) in sweepPlots where plots.contains(where: { $0.directory == report.directory.path && $0.name == name }) {
             out += "<figure><img src=\"\(name).svg\" alt=\"\(e(caption))\"/><figcaption>\(e(caption)) (<a href=\"\(name).png\">PNG</a>, <a href=\"\(name).gp\">gnuplot script</a>)</figcaption></figure>\n"
-            if name != "heatmap" {
+            if name == "loss" || name == "accuracy" {
                 let drawn = Set(self.drawn)
                 out += leftOut(ranked.indices.filter { !drawn.contains($0) }, what: "\(name) plot")
             }

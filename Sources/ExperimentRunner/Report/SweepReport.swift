@@ -64,6 +64,21 @@ public struct SweepReport: Sendable {
             try ResultsDirectory.writeAtomically(heatmap.csv, to: dir + "/heatmap.csv")
             plots.append((dir, "heatmap", heatmap.script(experiment: plan.name, seeds: seeds, metric: Summary.rankingMetric(hasValidation: hasValidation, objective: plan.objective))))
         }
+        let metric = Summary.rankingMetric(hasValidation: hasValidation, objective: plan.objective)
+        if let s = plan.scheduler, let epochs = plan.runs.first?.spec.training.epochs {
+            try ResultsDirectory.writeAtomically(SearchPlots.rungsCSV(results, ranked: ranked), to: dir + "/rungs.csv")
+            let rungs = Set(s.brackets(configurations: plan.configurationCount, epochs: epochs).flatMap(\.rungs)).sorted()
+            let isLoss = !(metric.hasSuffix("accuracy"))
+            plots.append((dir, "rungs", SearchPlots.rungsScript(
+                title: "\(plan.name): \(metric) by epoch until \(s.name.rawValue) stopped it; best in colour",
+                metric: metric, configurations: ranked.count, rungs: rungs.dropLast(),
+                logScale: isLoss && GnuplotScript.wantsLogScale(ranked.compactMap(\.mean)))))
+        }
+        if let csv = SearchPlots.trialsCSV(plan, ranked: ranked),
+           let script = SearchPlots.trialsScript(plan, title: "\(plan.name): \(metric) (mean over seeds) against each searched field; hollow: stopped by the scheduler", metric: metric) {
+            try ResultsDirectory.writeAtomically(csv, to: dir + "/trials.csv")
+            plots.append((dir, "trials", script))
+        }
         var boundaries = [String: String]()  // configuration id -> its best run's id
         for row in ranked {
             if let id = drawn[row.index] {

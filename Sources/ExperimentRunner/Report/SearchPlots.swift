@@ -1,0 +1,98 @@
+import Foundation
+
+/// The two plots of a search or a scheduled sweep:
+/// - rungs.csv and rungs.gp: the objective (mean over the configuration's seeds) against
+///   epochs, one line per configuration, ending where the scheduler stopped it; the rungs are
+///   dashed vertical lines, the best configuration is drawn in colour, the others grey.
+/// - trials.csv and trials.gp: for a search, the objective against each searched field, one
+///   point per configuration (a log axis where the field is drawn on a log scale; a choice
+///   on an axis of its values), finished configurations filled, stopped ones hollow.
+/// Both use the figures of summary.md: `Summary.ConfigurationRow`, and the run records.
+public enum SearchPlots {
+    /// rungs.csv: epoch, then per configuration (in ranked order, columns named by its id)
+    /// the mean objective over its seeds at that epoch, empty where a seed has no value.
+    public static func rungsCSV(_ results: [RunResult], ranked: [Summary.ConfigurationRow]) -> String {
+        let objective = Summary.objective(results)
+        let byConfiguration = Dictionary(grouping: results.filter { $0.status == .completed || $0.status == .stopped },
+                                         by: \.run.configurationIndex)
+        let maxEpoch = results.map(\.epochs).max() ?? 0
+        var out = CSV.line(["epoch"] + ranked.map(\.configurationID))
+        for epoch in 0...maxEpoch {
+            var fields = [String(epoch)]
+            for row in ranked {
+                let runs = byConfiguration[row.index] ?? []
+                let values = runs.compactMap { epoch < $0.rows.count ? objective.value($0.rows[epoch].record) : nil }
+                fields.append(values.isEmpty || values.count < runs.count ? "" : CSV.number(values.reduce(0, +) / Double(values.count)))
+            }
+            out += CSV.line(fields)
+        }
+        return out
+    }
+
+    public static func rungsScript(title: String, metric: String, configurations: Int, rungs: [Int], logScale: Bool) -> String {
+        var plot = GnuplotScript.preamble(title: title, ylabel: metric + " (mean over seeds)", logScale: logScale)
+        plot += "set key off\nset datafile missing \"\"\n"
+        for r in rungs { plot += "set arrow from \(r), graph 0 to \(r), graph 1 nohead dashtype 2 lc rgb \"#999999\"\n" }
+        // The best configuration (column 2, the first in ranked order) last, on top, in colour.
+        plot += "plot for [i=3:\(configurations + 1)] \"rungs.csv\" skip 1 using 1:i with lines lw 1 lc rgb \"#BBBBBB\", \\\n"
+        plot += "     \"rungs.csv\" skip 1 using 1:2 with lines lw 2.5 lc rgb \"#D55E00\""
+        return GnuplotScript.outputs("rungs", svg: true, plot: plot)
+    }
+
+    /// trials.csv: one row per configuration: its id, each searched field's value (a
+    /// choice's as its position in the list, and its text), the mean objective, and
+    /// whether it finished (1) or was stopped (0).
+    public static func trialsCSV(_ plan: SweepPlan, ranked: [Summary.ConfigurationRow]) -> String? {
+        guard let search = plan.search else { return nil }
+        var header = ["configuration"]
+        for (d, axis) in plan.searchAxes.enumerated() {
+            header.append(axis.label)
+            if case .choice = search.dimensions[d].distribution { header.append(axis.label + ":text") }
+        }
+        var out = CSV.line(header + ["objective", "finished"])
+        for row in ranked.sorted(by: { $0.index < $1.index }) {
+            var fields = [row.configurationID]
+            for (d, dimension) in search.dimensions.enumerated() {
+                let value = row.swept[d].value
+                if case let .choice(values) = dimension.distribution {
+                    fields.append(String(values.firstIndex { $0.sameValue(as: value) } ?? 0))
+                    fields.append(Summary.sweptText(value))
+                } else {
+                    fields.append(Summary.sweptText(value))
+                }
+            }
+            fields.append(CSV.number(row.mean))
+            fields.append(row.stopped > 0 ? "0" : "1")
+            out += CSV.line(fields)
+        }
+        return out
+    }
+
+    public static func trialsScript(_ plan: SweepPlan, title: String, metric: String) -> String? {
+        guard let search = plan.search else { return nil }
+        let n = search.dimensions.count
+        let columns = (n + 1) / 2 > 1 ? 2 : n
+        let rows = (n + columns - 1) / columns
+        var plot = "set multiplot layout \(rows),\(columns) title \(GnuplotScript.quoted(title))\n"
+        plot += "set datafile separator \",\"\nset datafile missing \"\"\nset key off\nset grid\nset ylabel \(GnuplotScript.quoted(metric))\n"
+        var column = 2
+        let objectiveColumn = 1 + n + search.dimensions.filter { if case .choice = $0.distribution { true } else { false } }.count + 1
+        for (d, dimension) in search.dimensions.enumerated() {
+            plot += "set xlabel \(GnuplotScript.quoted(plan.searchAxes[d].path.description))\n"
+            plot += dimension.distribution.isLog ? "set logscale x\n" : "unset logscale x\n"
+            let finished = "($\(objectiveColumn + 1) == 1 ? $\(objectiveColumn) : NaN)", stopped = "($\(objectiveColumn + 1) == 0 ? $\(objectiveColumn) : NaN)"
+            if case let .choice(values) = dimension.distribution {
+                let tics = values.enumerated().map { "\(GnuplotScript.quoted(Summary.sweptText($1))) \($0)" }.joined(separator: ", ")
+                plot += "set xtics (\(tics))\nset xrange [-0.5:\(Double(values.count) - 0.5)]\n"
+            } else {
+                plot += "set xtics autofreq\nset autoscale x\n"
+            }
+            plot += "plot \"trials.csv\" skip 1 using \(column):\(finished) with points pt 7 ps 1.2 lc rgb \"#0072B2\", \\\n"
+            plot += "     \"trials.csv\" skip 1 using \(column):\(stopped) with points pt 6 ps 1.2 lc rgb \"#999999\"\n"
+            column += 1
+            if case .choice = dimension.distribution { column += 1 }
+        }
+        plot += "unset multiplot"
+        return GnuplotScript.outputs("trials", svg: true, plot: plot)
+    }
+}
