@@ -2,6 +2,8 @@ import ArgumentParser
 import ExperimentRunner
 import Foundation
 
+extension PlotPolicy: ExpressibleByArgument {}
+
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train every run of a spec and write logs, summaries and plots under results/<name>/.",
@@ -24,6 +26,9 @@ struct Run: ParsableCommand {
 
     @Option(help: "Write the results under this name instead of the spec's (results/<name>/): a quick variant beside the real sweep.")
     var name: String?
+
+    @Option(help: "Which plots gnuplot renders: all (each run's too), report (what index.html shows), none. Every .gp script is written; `backprop plot` renders them all later.")
+    var plots: PlotPolicy = .report
 
     @Flag(help: "Print only errors and the path of the summary.")
     var quiet = false
@@ -71,12 +76,13 @@ struct Run: ParsableCommand {
             sweep.cancellation = Interruption.cancellation
             sweep.shard = try shard.map(Self.parseShard)
             sweep.rung = rung
+            sweep.plots = plots
             let progress = Progress(style: Progress.automaticStyle(quiet: quiet), total: plan.runs.count)
             let report = try sweep.run(progress: progress) { skipped in
                 let assigned = sweep.assignedRuns.count
                 let toTrain = assigned - skipped
                 progress.total = toTrain
-                if gnuplot == nil { printError("warning: " + Gnuplot.Failure.notInstalled.description) }
+                if gnuplot == nil && plots != .none { printError("warning: " + Gnuplot.Failure.notInstalled.description) }
                 let seeds = plan.runs.count / max(plan.configurationCount, 1)
                 var line = "\(plan.name): \(plan.runs.count) run\(plan.runs.count == 1 ? "" : "s") (\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"))"
                 if let shard = sweep.shard { line += "; shard \(shard.index)/\(shard.count): \(assigned) of them" }

@@ -182,7 +182,8 @@ struct CLI {
         // `plot` draws every picture again from the scripts and CSVs.
         #expect(Gnuplot.find() != nil, "gnuplot is a dependency (make deps installs it)")
         try FileManager.default.removeItem(atPath: root + "/xor-sweep/loss.png")
-        try FileManager.default.removeItem(atPath: run + "/loss.png")
+        // By default (--plots report) a run's own loss plot is only its script.
+        #expect(FileManager.default.fileExists(atPath: run + "/loss.gp") && !FileManager.default.fileExists(atPath: run + "/loss.png"))
         let plot = try CLI.run(["plot", root + "/xor-sweep"])
         #expect(plot.status == 0)
         // 30 runs' loss plots; the sweep's loss, accuracy and heatmap; a decision boundary for
@@ -190,6 +191,29 @@ struct CLI {
         #expect(plot.stdout == "rendered 39 of 39 plot scripts in \(root)/xor-sweep\n")
         #expect(FileManager.default.fileExists(atPath: root + "/xor-sweep/loss.png"))
         #expect(FileManager.default.fileExists(atPath: run + "/loss.png"))
+    }
+
+    /// --plots: all renders every run's plots; report (the default) what the page shows;
+    /// none no picture. The scripts are written in every case.
+    @Test(arguments: ["all", "report", "none"])
+    func plotsChoosesWhatIsRendered(_ policy: String) throws {
+        let root = temporaryPath("plots")
+        let out = try CLI.run(["run", "experiments/moons-sweep.json", "--results", root, "--quiet", "--set", "training.epochs=5",
+                               "--set", "seeds=[1]", "--plots", policy])
+        #expect(out.status == 0 && out.stderr.isEmpty, "\(out.stderr)")
+        let dir = root + "/moons-sweep", run = dir + "/runs/lr=0.8,units=32,seed=1"
+        func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+        #expect(exists(dir + "/loss.gp") && exists(run + "/loss.gp") && exists(run + "/diagnostics.gp"))
+        #expect(exists(dir + "/loss.svg") == (policy != "none") && exists(dir + "/heatmap.svg") == (policy != "none"))
+        #expect(exists(run + "/loss.png") == (policy == "all"))
+        // The page's gallery shows the first run of each of the best 8 configurations (of 9):
+        // rendered with report too.
+        let html = try String(contentsOfFile: dir + "/index.html", encoding: .utf8)
+        let gallery = html.components(separatedBy: "/diagnostics.svg\"").count - 1
+        #expect(gallery == (policy == "none" ? 0 : 8))
+        for link in html.components(separatedBy: "src=\"").dropFirst().map({ String($0.prefix { $0 != "\"" }) }) {
+            #expect(exists(dir + "/" + (link.removingPercentEncoding ?? link)), "\(link)")
+        }
     }
 
     /// The whole listing: the grid, both architectures (by hand: 4h + 1 parameters; FLOPs per
@@ -247,7 +271,7 @@ struct CLI {
         #expect(out.status == 2 && out.stdout.isEmpty)
         #expect(out.stderr == """
             Error: --shard must be i/n with 0 <= i < n, e.g. 0/4 (got "4/4")
-            Usage: backprop run <spec> [--set <path=value> ...] [--jobs <jobs>] [--results <results>] [--name <name>] [--quiet] [--force] [--fail-fast] [--yes] [--shard <i/n>] [--rung <k>]
+            Usage: backprop run <spec> [--set <path=value> ...] [--jobs <jobs>] [--results <results>] [--name <name>] [--plots <plots>] [--quiet] [--force] [--fail-fast] [--yes] [--shard <i/n>] [--rung <k>]
               See 'backprop run --help' for more information.
 
             """)

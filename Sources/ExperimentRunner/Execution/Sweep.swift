@@ -44,7 +44,9 @@ public struct Sweep: Sendable {
 
     public var directory: ResultsDirectory { ResultsDirectory(root: resultsRoot, name: plan.name) }
     public var folder: SweepFolder { SweepFolder(plan: plan, directory: directory) }
-    public var report: SweepReport { SweepReport(folder: folder, gnuplot: gnuplot, jobs: jobs) }
+    public var report: SweepReport { SweepReport(folder: folder, gnuplot: gnuplot, jobs: jobs, plots: plots) }
+    /// Which plots are rendered (scripts are always written).
+    public var plots = PlotPolicy.report
 
     /// What a sweep did.
     public struct Report: Sendable {

@@ -84,8 +84,17 @@ struct ReportPage {
                           ("heatmap", "Heatmap over the first two grid axes"),
                           ("rungs", "The objective by epoch, every configuration until the scheduler stopped it; dashed: the rungs"),
                           ("trials", "The objective against each searched field, one point per configuration")]
-        for (name, caption) in sweepPlots where plots.contains(where: { $0.directory == report.directory.path && $0.name == name }) {
-            out += "<figure><img src=\"\(name).svg\" alt=\"\(e(caption))\"/><figcaption>\(e(caption)) (<a href=\"\(name).png\">PNG</a>, <a href=\"\(name).gp\">gnuplot script</a>)</figcaption></figure>\n"
+        // A picture only where gnuplot drew it (not with --plots none or without gnuplot).
+        func drawn(_ file: String) -> Bool { FileManager.default.fileExists(atPath: report.directory.path + "/" + file) }
+        let scripted = sweepPlots.filter { p in plots.contains(where: { $0.directory == report.directory.path && $0.name == p.0 }) }
+        if scripted.contains(where: { !drawn($0.0 + ".svg") }) {
+            out += "<p class=\"meta\">Some plots are not drawn (<code>--plots none</code>, or no gnuplot): their scripts are written; "
+            out += "<code>backprop plot \(e(report.directory.path))</code> draws them.</p>\n"
+        }
+        for (name, caption) in scripted {
+            if drawn(name + ".svg") {
+                out += "<figure><img src=\"\(name).svg\" alt=\"\(e(caption))\"/><figcaption>\(e(caption)) (<a href=\"\(name).png\">PNG</a>, <a href=\"\(name).gp\">gnuplot script</a>)</figcaption></figure>\n"
+            }
             if name == "loss" || name == "accuracy" {
                 let drawn = Set(self.drawn)
                 out += leftOut(ranked.indices.filter { !drawn.contains($0) }, what: "\(name) plot")
@@ -122,7 +131,7 @@ struct ReportPage {
             out += "</ul>\n"
         }
 
-        let boundaryRows = ranked.filter { boundaries[$0.configurationID] != nil }
+        let boundaryRows = ranked.filter { row in boundaries[row.configurationID].map { drawn("runs/\($0)/boundary.svg") } ?? false }
         if !boundaryRows.isEmpty {
             out += "<h2>Decision boundaries</h2>\n<p>The best run of each configuration: its prediction over the plane, the training points on top.</p>\n<div class=\"gallery\">\n"
             for row in boundaryRows {
@@ -132,13 +141,14 @@ struct ReportPage {
             out += "</div>\n"
         }
 
-        let diagnosed = ranked.indices.compactMap { i in
-            results.first { $0.run.configurationIndex == ranked[i].index && FileManager.default.fileExists(atPath: report.directory.runPath($0.run.id) + "/diagnostics.svg") }
-                .map { (rank: i, run: $0) }
-        }
-        if !diagnosed.isEmpty {
+        // One run of each configuration that logged diagnostics (the first, as the sweep
+        // renders them): the best `report.curves` drawn, when gnuplot drew them.
+        var firstRun = [Int: RunResult]()
+        for r in results where r.rows.first?.diagnostics != nil && firstRun[r.run.configurationIndex] == nil { firstRun[r.run.configurationIndex] = r }
+        let diagnosed = ranked.indices.compactMap { i in firstRun[ranked[i].index].map { (rank: i, run: $0) } }
+        let shown = diagnosed.prefix(report.plan.reportCurves)
+        if !shown.isEmpty, shown.allSatisfy({ FileManager.default.fileExists(atPath: report.directory.runPath($0.run.run.id) + "/diagnostics.svg") }) {
             out += "<h2>Gradient norms</h2>\n<p>Per layer and epoch, one run of each configuration (log scale): vanishing gradients fall towards 0, exploding ones rise.</p>\n<div class=\"gallery\">\n"
-            let shown = diagnosed.prefix(report.plan.reportCurves)
             for (_, r) in shown {
                 out += "<figure><img src=\"\(Self.link("runs/\(r.run.id)/diagnostics.svg"))\" alt=\"gradient norms of \(e(r.run.id))\"/><figcaption><code>\(e(r.run.id))</code></figcaption></figure>\n"
             }

@@ -2,7 +2,7 @@ import BackpropCore
 
 extension SweepReport {
     /// A run's own plots: loss.gp (and diagnostics.gp when it logged diagnostics), written
-    /// and rendered in its folder. Returns gnuplot's complaint when a plot failed; a
+    /// in its folder, and rendered with `--plots all`. Returns gnuplot's complaint when a plot failed; a
     /// script that cannot be written throws.
     func writeRunPlots(_ result: RunResult) throws(ResultsError) -> String? {
         let dir = directory.runPath(result.run.id)
@@ -20,6 +20,7 @@ extension SweepReport {
             try ResultsDirectory.writeAtomically(diagnostics, to: dir + "/diagnostics.gp")
             scripts.append(("diagnostics", diagnostics))
         }
+        guard plots == .all else { return nil }
         for (name, text) in scripts {
             do { try gnuplot?.render(script: text, in: dir) } catch { return "\(dir)/\(name).gp: \(error)" }
         }

@@ -10,12 +10,17 @@ public struct SweepReport: Sendable {
     public let gnuplot: Gnuplot?
     /// How many plots render at once.
     public let jobs: Int
+    public let plots: PlotPolicy
 
-    public init(folder: SweepFolder, gnuplot: Gnuplot?, jobs: Int) {
+    public init(folder: SweepFolder, gnuplot: Gnuplot?, jobs: Int, plots: PlotPolicy = .report) {
         self.folder = folder
         self.gnuplot = gnuplot
         self.jobs = max(jobs, 1)
+        self.plots = plots
     }
+
+    /// gnuplot, when the policy renders anything.
+    var renderer: Gnuplot? { plots == .none ? nil : gnuplot }
 
     public var plan: SweepPlan { folder.plan }
     public var directory: ResultsDirectory { folder.directory }
@@ -89,7 +94,18 @@ public struct SweepReport: Sendable {
             }
         }
         for plot in plots { try ResultsDirectory.writeAtomically(plot.script, to: plot.directory + "/" + plot.name + ".gp") }
-        if let gnuplot {
+        if self.plots == .report {
+            // The gallery's runs: the first run of each of the best `report.curves`
+            // configurations that logged diagnostics (their scripts are written already).
+            var shown = 0
+            for row in ranked where shown < plan.reportCurves {
+                guard let r = results.first(where: { $0.run.configurationIndex == row.index && $0.rows.first?.diagnostics != nil }),
+                      let script = try? String(contentsOfFile: directory.runPath(r.run.id) + "/diagnostics.gp", encoding: .utf8) else { continue }
+                plots.append((directory.runPath(r.run.id), "diagnostics", script))
+                shown += 1
+            }
+        }
+        if let gnuplot = renderer {
             let failures = Mutex([Int: String]()), all = plots
             WorkerPool.run(Array(all.indices), workers: jobs) { i, _ in
                 do { try gnuplot.render(script: all[i].script, in: all[i].directory) } catch {
@@ -143,7 +159,7 @@ public struct SweepReport: Sendable {
         guard let (id, script) = try? boundary(of: runs, data: data) else { return nil }
         let dir = directory.runPath(id)
         guard (try? ResultsDirectory.writeAtomically(script, to: dir + "/boundary.gp")) != nil else { return nil }
-        if let gnuplot { guard (try? gnuplot.render(script: script, in: dir)) != nil else { return nil } }
+        if let gnuplot = renderer { guard (try? gnuplot.render(script: script, in: dir)) != nil else { return nil } }
         return id
     }
 }
