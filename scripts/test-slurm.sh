@@ -118,19 +118,25 @@ BACKPROP_GNUPLOT=/nonexistent "$BIN" run "$SPEC" "${SETS[@]}" --jobs 2 --results
 
 cluster="$WORK/cluster/moons-sweep" local="$WORK/local/moons-sweep"
 grep -q "summarized 27 complete runs" "$WORK"/out/moons-sweep-summary-*.out
-# Number for number: summary.md as is; summary.csv and every metrics.csv without their
-# seconds columns (wall time is the only thing allowed to differ).
-diff "$cluster/summary.md" "$local/summary.md"
+# Number for number (wall time is the only thing allowed to differ): drop_seconds drops
+# summary.csv's seconds column; same_results LOCAL CLUSTER RUNS compares summary.md as is,
+# summary.csv and every run's metrics.csv without their seconds, and every model.json;
+# RUNS runs, each with a status.json.
 drop_seconds() { sed -E 's/,[^,]*,([^,]*)$/,\1/' "$1"; }
-diff <(drop_seconds "$cluster/summary.csv") <(drop_seconds "$local/summary.csv")
-runs=0
-for run in "$local"/runs/*/; do
-  id=$(basename "$run")
-  diff <(sed -E 's/,[^,]*$//' "$run/metrics.csv") <(sed -E 's/,[^,]*$//' "$cluster/runs/$id/metrics.csv")
-  cmp -s "$run/model.json" "$cluster/runs/$id/model.json"
-  runs=$((runs + 1))
-done
-[ "$runs" = 27 ]
+same_results() {
+  diff "$2/summary.md" "$1/summary.md"
+  diff <(drop_seconds "$2/summary.csv") <(drop_seconds "$1/summary.csv")
+  local runs=0
+  for run in "$1"/runs/*/; do
+    id=$(basename "$run")
+    diff <(sed -E 's/,[^,]*$//' "$run/metrics.csv") <(sed -E 's/,[^,]*$//' "$2/runs/$id/metrics.csv")
+    cmp -s "$run/model.json" "$2/runs/$id/model.json"
+    [ -s "$2/runs/$id/status.json" ]
+    runs=$((runs + 1))
+  done
+  [ "$runs" = "$3" ]
+}
+same_results "$local" "$cluster" 27
 echo "4 shards on Slurm, 27 runs: the merged summary and every run equal the local --jobs 2 run"
 
 echo "Submitting a 4-shard successive-halving sweep, one array per rung step..."
@@ -150,17 +156,7 @@ BACKPROP_GNUPLOT=/nonexistent "$BIN" run "$HSPEC" "${HSETS[@]}" --jobs 2 --resul
 cluster="$WORK/cluster/moons-halving" local="$WORK/local/moons-halving"
 grep -q "summarized 18 complete runs" "$WORK"/out/moons-halving-summary-*.out
 grep -q "stopped 12 at epoch 10" "$local/summary.md"
-diff "$cluster/summary.md" "$local/summary.md"
-diff <(drop_seconds "$cluster/summary.csv") <(drop_seconds "$local/summary.csv")
-runs=0
-for run in "$local"/runs/*/; do
-  id=$(basename "$run")
-  diff <(sed -E 's/,[^,]*$//' "$run/metrics.csv") <(sed -E 's/,[^,]*$//' "$cluster/runs/$id/metrics.csv")
-  cmp -s "$run/model.json" "$cluster/runs/$id/model.json"
-  grep -q '"status": "' "$cluster/runs/$id/status.json"
-  runs=$((runs + 1))
-done
-[ "$runs" = 18 ]
+same_results "$local" "$cluster" 18
 [ -z "$(find "$cluster" -name checkpoint.bin)" ]
 echo "successive halving on Slurm, 4 rung steps x 4 shards, 18 runs: every decision, the summary and every run equal the local run"
 echo "test-slurm: 2 passed, 0 failed"

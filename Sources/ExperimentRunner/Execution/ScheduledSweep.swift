@@ -137,17 +137,6 @@ extension Sweep {
         r.message = "stopped by the \(plan.scheduler!.name.rawValue) scheduler at epoch \(rung)"
         r.rows = Array(r.rows.prefix(rung + 1))
         guard paused.status == .paused, let model = paused.pausedModel else { return r }
-        let runFolder = folder.run(r.run)
-        do {
-            try runFolder.writeResults(r, model: model)
-            r.plotWarning = try report.writeRunPlots(r)
-            try runFolder.writeStatus(r)
-            runFolder.removeCheckpoint()
-        } catch {
-            r.status = .failed
-            r.message = error.description
-            r.writeError = error
-        }
-        return r
+        return writeFiles(r, model: model)
     }
 }

@@ -71,15 +71,23 @@ extension Sweep {
             }
             return result
         }
+        return writeFiles(result, model: model) { clock.seconds }
+    }
+
+    /// A finished run's files, status.json last (then no checkpoint is needed); on a write
+    /// error, the run is failed with it and stays incomplete (no status.json), and the sweep
+    /// stops: the next run would meet the same disk.
+    /// - Parameter seconds: read after the plots, for status.json.
+    func writeFiles(_ finished: RunResult, model: JSONValue, seconds: (() -> Double)? = nil) -> RunResult {
+        var result = finished
+        let runFolder = folder.run(result.run)
         do {
             try runFolder.writeResults(result, model: model)
             result.plotWarning = try report.writeRunPlots(result)
-            result.seconds = clock.seconds
+            if let seconds { result.seconds = seconds() }
             try runFolder.writeStatus(result)
             runFolder.removeCheckpoint()
         } catch {
-            // No status.json: the run stays incomplete, and the sweep stops (the next run
-            // would meet the same disk).
             result.status = .failed
             result.message = error.description
             result.writeError = error
