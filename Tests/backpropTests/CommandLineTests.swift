@@ -211,6 +211,11 @@ struct CLI {
         let html = try String(contentsOfFile: dir + "/index.html", encoding: .utf8)
         let gallery = html.components(separatedBy: "/diagnostics.svg\"").count - 1
         #expect(gallery == (policy == "none" ? 0 : 8))
+        // Decision boundaries (moons is 2-D): every configuration's with all, the 8 the loss
+        // plot draws with report (the page names the ninth), none with none.
+        let boundaries = html.components(separatedBy: "/boundary.svg\"").count - 1
+        #expect(boundaries == ["all": 9, "report": 8, "none": 0][policy])
+        #expect(html.contains("Not drawn in the decision-boundary gallery (1 of 9 configurations") == (policy == "report"))
         for link in html.components(separatedBy: "src=\"").dropFirst().map({ String($0.prefix { $0 != "\"" }) }) {
             #expect(exists(dir + "/" + (link.removingPercentEncoding ?? link)), "\(link)")
         }

@@ -133,7 +133,7 @@ public struct Sweep: Sendable {
                         s.trained.append(result)
                         let c = run.configurationIndex
                         s.remaining[c]! -= 1
-                        if s.remaining[c] == 0 && shard == nil && !cancellation.isCancelled {
+                        if s.remaining[c] == 0 && shard == nil && plots == .all && !cancellation.isCancelled {
                             return .boundary(c, (Array(existing.values) + s.trained).filter { $0.run.configurationIndex == c })
                         }
                     }

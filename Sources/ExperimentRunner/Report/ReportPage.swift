@@ -139,6 +139,11 @@ struct ReportPage {
                 out += "<figure><img src=\"\(path)\" alt=\"decision boundary of \(e(row.configurationID))\"/><figcaption><code>\(e(row.configurationID))</code></figcaption></figure>\n"
             }
             out += "</div>\n"
+            if report.plots != .all {
+                let drawnIDs = Set(boundaryRows.map(\.configurationID))
+                out += leftOut(ranked.indices.filter { ranked[$0].n > 0 && !drawnIDs.contains(ranked[$0].configurationID) },
+                               what: "decision-boundary gallery")
+            }
         }
 
         // One run of each configuration that logged diagnostics (the first, as the sweep

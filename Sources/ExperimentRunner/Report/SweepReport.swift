@@ -85,7 +85,10 @@ public struct SweepReport: Sendable {
             plots.append((dir, "trials", script))
         }
         var boundaries = [String: String]()  // configuration id -> its best run's id
-        for row in ranked {
+        // With --plots all, every configuration's; else those of the configurations the
+        // loss plot draws (the page names the others).
+        let boundaryRows = self.plots == .all ? ranked[...] : ArraySlice(shown.map { ranked[$0] })
+        for row in boundaryRows {
             if let id = drawn[row.index] {
                 boundaries[row.configurationID] = id
             } else if let data, let (id, script) = try boundary(of: results.filter { $0.run.configurationIndex == row.index }, data: data) {
