@@ -109,4 +109,8 @@ extension Scalar {
 public enum BLAS {
     public static func useSingleThread() { openblas_set_num_threads(1) }
     public static var threads: Int { Int(openblas_get_num_threads()) }
+    /// OpenBLAS's build ("OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64")
+    /// and the kernel it chose for this CPU ("Haswell").
+    public static var configuration: String { openblas_get_config().map { String(cString: $0) } ?? "" }
+    public static var kernel: String { openblas_get_corename().map { String(cString: $0) } ?? "" }
 }

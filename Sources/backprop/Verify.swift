@@ -12,6 +12,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let outcome = try Verification.verify(runDirectory: folder)
+        if let elsewhere = outcome.elsewhere { print("\(folder): \(elsewhere)") }
         for line in outcome.lines { print("\(folder): \(line)") }
         if !outcome.identical { throw ExitCode(1) }
     }

@@ -136,6 +136,7 @@ extension Sweep {
         r.status = .stopped
         r.message = "stopped by the \(plan.scheduler!.name.rawValue) scheduler at epoch \(rung)"
         r.rows = Array(r.rows.prefix(rung + 1))
+        r.provenance = r.provenance ?? provenanceID
         guard paused.status == .paused, let model = paused.pausedModel else { return r }
         return writeFiles(r, model: model)
     }

@@ -18,6 +18,10 @@ public struct Sweep: Sendable {
     public var force = false
     /// Stop the sweep at the first failed run.
     public var failFast = false
+    /// The id of this process's session in provenance.json, set by `run`.
+    var provenanceID: String?
+    /// The command line provenance.json records.
+    public var commandLine = CommandLine.arguments
     /// Say so when a run continues from a checkpoint (after a kill or a power cut).
     var announcesResumes = true
     public var cancellation = Cancellation()
@@ -71,6 +75,20 @@ public struct Sweep: Sendable {
     /// - Parameter starting: called once the spec, the data and the results folder are
     ///   checked, just before training, with the number of complete runs to be skipped.
     public func run(progress: Progress, starting: ((Int) -> Void)? = nil) throws -> Report {
+        var session = Provenance.current(command: commandLine, precisions: Set(plan.runs.map(\.spec.training.precision.rawValue)).sorted())
+        var sweep = self
+        sweep.provenanceID = session.id
+        let file = directory.path + "/provenance.json", lock = directory.path + "/.summary.lock"
+        let report = try sweep.runSession(progress: progress, starting: starting) {
+            // Recorded once the spec, the data and the folder are checked: nothing is written before.
+            try session.record(in: file, lock: lock)
+        }
+        session.ended = Provenance.timestamp(Date())
+        try session.record(in: file, lock: lock)
+        return report
+    }
+
+    func runSession(progress: Progress, starting: ((Int) -> Void)?, begin: () throws -> Void) throws -> Report {
         if plan.scheduler != nil && (shard == nil) != (rung == nil) {
             throw SpecError(file: plan.file, path: "scheduler", message: shard == nil
                 ? "--rung is for a scheduled sweep on shards (with --shard)"
@@ -87,6 +105,7 @@ public struct Sweep: Sendable {
         }
         let data = try plan.buildData()
         let existing = try folder.claimRuns(assignedRuns, data: data, force: force)
+        try begin()
         starting?(existing.count)
         if shard == nil || shard?.index == 0 {
             try ResultsDirectory.writeAtomically(folder.specText, to: directory.path + "/spec.json")

@@ -60,6 +60,8 @@ public struct RunResult: Sendable {
     /// The results folder could not be written (or another process claimed the run): the
     /// sweep stops, and `run` exits 2 with this line.
     public var writeError: ResultsError? = nil
+    /// The provenance.json session that trained it.
+    public var provenance: String? = nil
     /// A paused run's model.json (at its last epoch), kept for when the scheduler stops it there.
     public var pausedModel: JSONValue? = nil
 

@@ -20,6 +20,8 @@ public struct StatusFile: Equatable, Sendable {
     public var testLoss: Double?
     public var testAccuracy: Double?
     public var dataFingerprint: String?
+    /// The id of the provenance.json session that trained the run.
+    public var provenance: String?
 
     public init(_ r: RunResult) {
         status = r.status
@@ -31,6 +33,7 @@ public struct StatusFile: Equatable, Sendable {
         testLoss = r.test?.loss
         testAccuracy = r.test?.accuracy
         dataFingerprint = r.dataFingerprint
+        provenance = r.provenance
     }
 
     public var json: JSONValue {
@@ -42,6 +45,7 @@ public struct StatusFile: Equatable, Sendable {
             ("restored_epoch", restoredEpoch.map(JSONValue.number) ?? .null),
             ("test_loss", number(testLoss)), ("test_accuracy", number(testAccuracy)),
             ("data_fingerprint", dataFingerprint.map(JSONValue.string) ?? .null),
+            ("provenance", provenance.map(JSONValue.string) ?? .null),
         ])
     }
 
@@ -67,6 +71,7 @@ public struct StatusFile: Equatable, Sendable {
         testLoss = double("test_loss")
         testAccuracy = double("test_accuracy")
         if case let .string(f)? = v["data_fingerprint"] { dataFingerprint = f }
+        if case let .string(p)? = v["provenance"] { provenance = p }
     }
 
     /// The run's result rebuilt from this file and its metrics.
@@ -76,6 +81,7 @@ public struct StatusFile: Equatable, Sendable {
         r.restoredEpoch = restoredEpoch.flatMap { $0 < rows.count ? $0 : nil }
         if let testLoss { r.test = Evaluation(loss: testLoss, accuracy: testAccuracy) }
         r.dataFingerprint = dataFingerprint
+        r.provenance = provenance
         return r
     }
 }

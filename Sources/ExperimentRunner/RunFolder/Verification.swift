@@ -11,6 +11,9 @@ public enum Verification {
         public var identical: Bool
         /// One line per finding.
         public var lines: [String]
+        /// When the run was made on another machine or build than this one, which (from the
+        /// sweep's provenance.json): every number is compared all the same.
+        public var elsewhere: String? = nil
     }
 
     public static func verify(runDirectory dir: String) throws -> Outcome {
@@ -69,11 +72,21 @@ public enum Verification {
         var mine = StatusFile(again.result), theirs = status
         mine.seconds = 0
         theirs.seconds = 0
+        mine.provenance = theirs.provenance
         if mine != theirs { lines.append("status.json differs: \(statusText.split(separator: "\n").joined()) on disk") }
         if lines.isEmpty {
             let columns = (disk.first ?? []).dropFirst().joined(separator: ", ")
             lines.append("identical, bit for bit: \(disk.count - 2) epochs of \(columns), model.json and status (\(status.status.rawValue))")
         }
-        return Outcome(identical: lines.count == 1 && lines[0].hasPrefix("identical"), lines: lines)
+        var elsewhere: String?
+        let sessions = Provenance.sessions(in: URL(fileURLWithPath: dir).deletingLastPathComponent().deletingLastPathComponent().path + "/provenance.json")
+        if let id = status.provenance, let made = sessions.first(where: { $0.id == id }) {
+            let here = Provenance.current(precisions: [])
+            let differences = zip(made.machineAndBuild, here.machineAndBuild).filter { $0.0.1 != $0.1.1 }
+            if !differences.isEmpty {
+                elsewhere = "made elsewhere: " + differences.map { "\($0.0.0) \($0.0.1) there, \($0.1.1) here" }.joined(separator: "; ")
+            }
+        }
+        return Outcome(identical: lines.count == 1 && lines[0].hasPrefix("identical"), lines: lines, elsewhere: elsewhere)
     }
 }
