@@ -78,4 +78,15 @@ import Testing
     func rejectsMalformedArguments(_ argument: String) {
         #expect(throws: SpecError.self) { _ = try Override.parse(argument) }
     }
+
+    /// Ids keep ASCII letters, digits and . _ + -; anything else is one '_' per character
+    /// (a CR LF pair is one character, as is an accented letter). Such values are invalid
+    /// here, and the error names the configuration by its id.
+    @Test(arguments: [("a b/c", "a_b_c"), ("\u{e9}t\u{e9}", "_t_"), ("x\r\ny", "x_y"), ("AZaz09._+-!", "AZaz09._+-_")])
+    func unsafeCharactersInIdsBecomeUnderscores(_ value: String, _ label: String) throws {
+        let json = JSONValue.string(value).serialized(indent: nil)
+        #expect { _ = try GridTests.plan(#""grid": {"model.activation": [\#(json)]}"#) } throws: { error in
+            "\(error)".hasSuffix("(in the grid configuration act=\(label))")
+        }
+    }
 }

@@ -69,7 +69,16 @@ public struct GridAxis: Sendable, Equatable {
             case let .object(members): return members.map { flat($0.value) }.joined(separator: "-")
             }
         }
-        let safe = flat(value).map { c -> Character in
+        let text = flat(value)
+        // ASCII without CR (so one byte is one Character): byte by byte, which `plan` of
+        // 100,000 runs needs (this is called for every run's name); else by Character.
+        if !text.utf8.contains(where: { $0 >= 0x80 || $0 == 0x0D }) {
+            func allowed(_ b: UInt8) -> Bool {
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x2B || b == 0x2D
+            }
+            return String(decoding: text.utf8.prefix(64).map { allowed($0) ? $0 : 0x5F }, as: UTF8.self)
+        }
+        let safe = text.map { c -> Character in
             c.isASCII && (c.isLetter || c.isNumber || "._+-".contains(c)) ? c : "_"
         }
         return String(safe.prefix(64))
