@@ -9,7 +9,10 @@ enum Interruption {
     static let cancellation = Cancellation()
 
     static func stopOnSignals() {
-        _ = stoppingMessage.count  // initialised here, not in the handler
+        // Both globals are initialised here, before any handler can run: a handler must
+        // never be the first to touch one (Swift initialises globals lazily, under a lock).
+        _ = stoppingMessage.count
+        _ = cancellation.isInterrupted
         for number in [SIGINT, SIGTERM] {
             var action = sigaction()
             // Only async-signal-safe work here: an atomic store, write(2) and _exit(2).
