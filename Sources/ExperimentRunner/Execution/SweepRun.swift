@@ -46,9 +46,9 @@ extension Sweep {
         let path = runFolder.checkpointFile
         let checkpoints = CheckpointFile(
             path: path, existing: try? readFile(path),
-            identity: Checkpoint.identity(config: folder.configText(run), fingerprint: data.fingerprint),
+            identity: { [folder] in Checkpoint.identity(config: folder.configText(run), fingerprint: data.fingerprint) },
             write: { bytes in
-                do { try ResultsDirectory.writeAtomically(bytes: bytes, to: path) } catch {
+                do { try ResultsDirectory.writeAtomically(bytes: bytes, to: path, unlessUnchanged: false) } catch {
                     if !warned.exchange(true, ordering: .relaxed) { progress.warn("\(error); the run goes on without checkpoints") }
                 }
             },

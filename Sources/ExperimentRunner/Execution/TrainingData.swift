@@ -30,14 +30,15 @@ public struct CheckpointFile: Sendable {
     public var path: String
     /// The bytes of the checkpoint on disk, when there is one to try.
     public var existing: [UInt8]?
-    /// `Checkpoint.identity` of the run.
-    public var identity: String
+    /// `Checkpoint.identity` of the run, made only when a checkpoint is read or written
+    /// (most runs of a sweep of short runs do neither).
+    public var identity: @Sendable () -> String
     public var write: @Sendable ([UInt8]) -> Void
     public var warn: @Sendable (String) -> Void
     /// Told the epoch a run resumes after.
     public var resumed: @Sendable (Int) -> Void
 
-    public init(path: String, existing: [UInt8]?, identity: String, write: @escaping @Sendable ([UInt8]) -> Void,
+    public init(path: String, existing: [UInt8]?, identity: @escaping @Sendable () -> String, write: @escaping @Sendable ([UInt8]) -> Void,
                 warn: @escaping @Sendable (String) -> Void, resumed: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.path = path
         self.existing = existing
@@ -87,7 +88,7 @@ extension DataSplits: TrainingData {
         if let file, let bytes = file.existing {
             let parameters = Network<Double>.parameterCount(inputs: features, architecture: run.spec.model.layers)
             let optimizer = run.spec.optimizer, buffers = optimizer.kind == .adam ? 2 : optimizer.momentum == 0 ? 0 : 1
-            switch Checkpoint.decode(bytes, as: T.self, identity: file.identity, parameters: parameters, rows: trainingCount) {
+            switch Checkpoint.decode(bytes, as: T.self, identity: file.identity(), parameters: parameters, rows: trainingCount) {
             case let .success(saved):
                 if let rows = MetricsLog.parse(saved.metrics), rows.count == saved.state.epoch + 1,
                    saved.state.optimizerBuffers.count == buffers, saved.state.epoch <= run.spec.training.epochs {
@@ -101,8 +102,10 @@ extension DataSplits: TrainingData {
             }
         }
         let save: ((TrainingState<T>, [MetricsRow], Double) -> Void)? = file.map { file in
-            { state, rows, seconds in
-                file.write(Checkpoint.encode(state, identity: file.identity, seconds: seconds, metrics: MetricsLog.csv(rows, activations: activations)))
+            var identity: String?
+            return { state, rows, seconds in
+                if identity == nil { identity = file.identity() }
+                file.write(Checkpoint.encode(state, identity: identity!, seconds: seconds, metrics: MetricsLog.csv(rows, activations: activations)))
             }
         }
         guard let trained = RunTraining.train(run, self, cancellation: cancellation, clock: clock, resume: resume, until: until, save: save) else {

@@ -42,7 +42,7 @@ public enum Checkpoint {
         i64(state.optimizerSteps ?? -1)
         u64(state.shuffling.0); u64(state.shuffling.1); u64(state.shuffling.2); u64(state.shuffling.3)
         u64(UInt64(state.order.count))
-        for i in state.order { i64(i) }
+        state.order.map { Int64($0).littleEndian }.withUnsafeBytes { out += $0 }
         if let e = state.earlyStopping {
             out.append(1)
             f64(e.bestLoss); i64(e.bestEpoch); i64(e.stale); scalars(e.bestParameters)
@@ -50,7 +50,7 @@ public enum Checkpoint {
             out.append(0)
         }
         bytes(Array(metrics.utf8))
-        u64(fnv1a(out))
+        u64(fnv1a(out[...]))
         return out
     }
 
@@ -129,9 +129,11 @@ public enum Checkpoint {
 
     struct Short: Error {}
 
-    static func fnv1a(_ bytes: some Collection<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return h
+    static func fnv1a(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        bytes.withUnsafeBufferPointer { buffer in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in buffer { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+            return h
+        }
     }
 }

@@ -40,10 +40,11 @@ public struct ResultsDirectory: Sendable {
         try writeAtomically(bytes: Array(text.utf8), to: file)
     }
 
-    /// `writeAtomically` for bytes.
+    /// `writeAtomically` for bytes. `unlessUnchanged: false` skips reading the file first,
+    /// for content that is never the same twice (a checkpoint).
     @discardableResult
-    public static func writeAtomically(bytes: [UInt8], to file: String) throws(ResultsError) -> Bool {
-        if let existing = try? readFile(file), existing == bytes { return false }
+    public static func writeAtomically(bytes: [UInt8], to file: String, unlessUnchanged: Bool = true) throws(ResultsError) -> Bool {
+        if unlessUnchanged, let existing = try? readFile(file), existing == bytes { return false }
         let slash = file.lastIndex(of: "/")
         let folder = slash.map { String(file[..<$0]) } ?? ""
         if !folder.isEmpty { try makeFolder(folder) }
