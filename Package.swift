@@ -24,6 +24,8 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Linux calls Swift's Glibc module leaves out (syncfs), for durable results.
+        .target(name: "CSystem"),
         // The engine: parameters, workspace, layers, activations, losses, optimizers,
         // schedules, the training step. No file I/O, no printing, no clock.
         .target(
@@ -42,7 +44,7 @@ let package = Package(
         // Specs, plans, execution, run folders and reports.
         .target(
             name: "ExperimentRunner",
-            dependencies: ["BackpropCore", "BackpropData"]
+            dependencies: ["BackpropCore", "BackpropData", "CSystem"]
         ),
         .executableTarget(
             name: "backprop",

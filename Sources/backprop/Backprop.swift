@@ -14,11 +14,13 @@ struct Backprop: ParsableCommand {
 
     /// The process-wide state is set here, once, for every command: OpenBLAS on one thread
     /// (every run trains on a worker thread of its own; BLAS threads would only compete
-    /// with them). Then: a `BackpropError` prints its one line and exits with its own code;
+    /// with them), and the simulated power cut when a test asks for one. Then: a `BackpropError` prints its one line and exits with its own code;
     /// ArgumentParser's exit codes stand, except that a usage error (its 64, EX_USAGE) exits
     /// 2 like every other input the user must fix, as the README documents.
     static func main() {
         BLAS.useSingleThread()
+        // The durability test's simulated power cut (ResultsDirectory.swift, `PowerCut`).
+        if let steps = ProcessInfo.processInfo.environment["BACKPROP_POWER_CUT_AFTER"].flatMap(Int.init) { PowerCut.arm(afterSteps: steps) }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -85,6 +85,8 @@ public struct Sweep: Sendable {
         }
         session.ended = Provenance.timestamp(Date())
         try session.record(in: file, lock: lock)
+        // What the sweep reports is on disk before it says so (status.json files included).
+        try ResultsDirectory.flush(directory.path)
         return report
     }
 

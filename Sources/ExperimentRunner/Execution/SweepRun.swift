@@ -86,6 +86,7 @@ extension Sweep {
             try runFolder.writeResults(result, model: model)
             result.plotWarning = try report.writeRunPlots(result)
             if let seconds { result.seconds = seconds() }
+            try ResultsDirectory.flush(runFolder.path)
             try runFolder.writeStatus(result)
             runFolder.removeCheckpoint()
         } catch {

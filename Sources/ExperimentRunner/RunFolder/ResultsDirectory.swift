@@ -1,4 +1,6 @@
+import CSystem
 import Foundation
+import Synchronization
 
 /// The results layout (README, "Output") and atomic writes into it.
 ///
@@ -69,11 +71,53 @@ public struct ResultsDirectory: Sendable {
             unlink(temporary)
             throw ResultsError(path: file, errno: code, doing: "write")
         }
+        PowerCut.step(wrote: temporary)
         guard rename(temporary, file) == 0 else {
             let code = errno
             unlink(temporary)
             throw ResultsError(path: file, errno: code, doing: "write")
         }
+        PowerCut.step(wrote: file)
         return true
+    }
+
+    /// Makes everything written so far on the file system holding `folder` durable (one
+    /// `syncfs`, a single journal commit, where an `fsync` per file would be one each). A run
+    /// calls it once, between its data files and its status.json, so that a status.json that
+    /// survives a power cut always has complete files beside it; a status.json cut short is
+    /// not a status file (`StatusFile(text:)`), and its run is trained again.
+    public static func flush(_ folder: String) throws(ResultsError) {
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw ResultsError(path: folder, errno: errno, doing: "flush to disk") }
+        defer { close(fd) }
+        guard backprop_syncfs(fd) == 0 else { throw ResultsError(path: folder, errno: errno, doing: "flush to disk") }
+        PowerCut.flushed()
+    }
+}
+
+/// A power cut, simulated for the durability test (`BACKPROP_POWER_CUT_AFTER=N` in the
+/// environment of `backprop`): after N write steps (a temporary file written, a rename) the
+/// process dies at once, and every file written since the last `flush` is first emptied, the
+/// worst a kernel may do with data it had not yet written back (ext4's delayed allocation).
+/// Off (and one relaxed load per step) unless set.
+public enum PowerCut {
+    private static let remaining = Atomic<Int>(0)
+    private static let unflushed = Mutex<[String]>([])
+
+    public static func arm(afterSteps steps: Int) { remaining.store(max(steps, 0), ordering: .relaxed) }
+
+    static func step(wrote file: String) {
+        guard remaining.load(ordering: .relaxed) > 0 else { return }
+        unflushed.withLock { files in
+            files.append(file)
+            guard remaining.subtract(1, ordering: .relaxed).newValue == 0 else { return }
+            for f in files { truncate(f, 0) }
+            _exit(137)
+        }
+    }
+
+    static func flushed() {
+        guard remaining.load(ordering: .relaxed) > 0 else { return }
+        unflushed.withLock { $0.removeAll() }
     }
 }

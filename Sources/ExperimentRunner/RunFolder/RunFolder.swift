@@ -49,7 +49,13 @@ public struct RunFolder: Sendable {
     /// `fingerprint` is the data's; nil skips that check (summarize without the data).
     func state(of run: PlannedRun, expecting config: JSONValue, fingerprint: String?) -> RunState {
         guard let text = try? readFile(configFile) else { return .missing }
-        guard let onDisk = try? JSONParser.parse(text), onDisk.sameValue(as: config) else {
+        guard let onDisk = try? JSONParser.parse(text) else {
+            // Cut short by a power cut while the run was being claimed (its status.json comes
+            // much later): nothing of it is kept, and the claim is made again.
+            if !FileManager.default.fileExists(atPath: statusFile) { return .missing }
+            return .conflicting(configFile: configFile, reason: "is damaged (not JSON) beside a status.json")
+        }
+        guard onDisk.sameValue(as: config) else {
             return .conflicting(configFile: configFile, reason: "holds a different configuration than this spec's run")
         }
         guard let statusText = try? String(contentsOfFile: statusFile, encoding: .utf8), let status = StatusFile(text: statusText),
