@@ -16,7 +16,7 @@ public enum RunTraining {
     /// The run's result and final network; nil when `cancellation` stopped it.
     public static func train<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>, cancellation: Cancellation,
                                         clock: Stopwatch = Stopwatch()) -> (RunResult, Network<T>)? {
-        train(run, data, cancellation: cancellation, clock: clock, resume: nil, until: nil, save: nil).map { ($0.result, $0.network) }
+        train(run, data, cancellation: cancellation, clock: clock, resume: nil, until: nil, save: nil, epochDone: nil).map { ($0.result, $0.network) }
     }
 
     /// Trains `run` from the start, or from `resume`, until it ends or epoch `until` is done
@@ -24,10 +24,12 @@ public enum RunTraining {
     /// the divergence check, so a diverging epoch is logged too): its record, its
     /// diagnostics and the clock, read once, here; a resumed run's clock goes on from the
     /// checkpoint's seconds. `save` receives the state, the rows so far and the seconds
-    /// whenever the spec's checkpoint policy says so (never after the last epoch).
+    /// whenever the spec's checkpoint policy says so (never after the last epoch); `epochDone`
+    /// is told each epoch's number (the live progress line).
     public static func train<T: Scalar>(_ run: PlannedRun, _ data: DataSplits<T>, cancellation: Cancellation, clock: Stopwatch,
                                         resume: (state: TrainingState<T>, rows: [MetricsRow], seconds: Double)?, until: Int?,
-                                        save: ((TrainingState<T>, [MetricsRow], Double) -> Void)?) -> Trained<T>? {
+                                        save: ((TrainingState<T>, [MetricsRow], Double) -> Void)?,
+                                        epochDone: ((Int) -> Void)?) -> Trained<T>? {
         let network: Network<T> = run.initialNetwork(inputs: data.training.features).converted()
         let configuration = run.trainingConfiguration
         let loop = resume.map { TrainingLoop(configuration: configuration, network: network, resuming: $0.state, data: data.training, validation: data.validation) }
@@ -42,6 +44,7 @@ public enum RunTraining {
         while true {
             outcome = loop.run(until: until, pauseAfter: pauseAfter) { epoch in
                 rows.append(MetricsRow(record: epoch.record, seconds: offset + clock.seconds, diagnostics: epoch.diagnostics))
+                epochDone?(epoch.record.epoch)
                 return !cancellation.isCancelled
             }
             if outcome != nil || loop.epoch >= (until ?? .max) { break }

@@ -54,7 +54,18 @@ extension Sweep {
             },
             warn: { progress.warn($0) },
             resumed: { [announcesResumes] in if announcesResumes { progress.note("\(run.id): resuming after epoch \($0) from its checkpoint") } })
-        guard let (trained, model) = data.splits.train(run, cancellation: cancellation, clock: clock, checkpoints: checkpoints, until: until) else {
+        // The live line hears of a run's epochs five times a second at most (a clock read per
+        // epoch here; the line itself is drawn four times a second at most).
+        var nextReport = 0.2
+        let epochDone: ((Int) -> Void)? = progress.showsRunning ? { epoch in
+            let now = clock.seconds
+            if now >= nextReport {
+                nextReport = now + 0.2
+                progress.running(run, epoch: epoch)
+            }
+        } : nil
+        guard let (trained, model) = data.splits.train(run, cancellation: cancellation, clock: clock, checkpoints: checkpoints,
+                                                       until: until, epochDone: epochDone) else {
             // Abandoned: nothing of it is written, and it has no status file.
             return RunResult(run: run, status: .interrupted, message: nil, rows: [], seconds: 0)
         }

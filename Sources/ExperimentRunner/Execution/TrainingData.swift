@@ -16,13 +16,21 @@ public protocol TrainingData: Sendable {
     func fingerprint() -> String
     /// Trains `run` (see `RunTraining.train`): its result and model.json; nil when cancelled.
     /// With `checkpoints`, it continues from a valid saved checkpoint, saves new ones as the
-    /// spec says, and one when it pauses at `until`.
+    /// spec says, and one when it pauses at `until`. `epochDone` is told each epoch done.
     func train(_ run: PlannedRun, cancellation: Cancellation, clock: Stopwatch, checkpoints: CheckpointFile?,
-               until: Int?) -> (result: RunResult, model: JSONValue)?
+               until: Int?, epochDone: ((Int) -> Void)?) -> (result: RunResult, model: JSONValue)?
     /// Seconds per epoch of `run`, from training it for `epochs` epochs.
     func secondsPerEpoch(_ run: PlannedRun, epochs: Int) -> Double
     /// `backprop trace`'s output for `run`'s first step: text (`digits` decimals, or all), or JSON.
     func trace(_ run: PlannedRun, json: Bool, digits: Int?) -> String
+}
+
+extension TrainingData {
+    /// `train` with no one told of each epoch.
+    public func train(_ run: PlannedRun, cancellation: Cancellation, clock: Stopwatch, checkpoints: CheckpointFile?,
+               until: Int?) -> (result: RunResult, model: JSONValue)? {
+        train(run, cancellation: cancellation, clock: clock, checkpoints: checkpoints, until: until, epochDone: nil)
+    }
 }
 
 /// Where a run's checkpoints go, and the one it may resume from.
@@ -82,7 +90,7 @@ extension DataSplits: TrainingData {
     }
 
     public func train(_ run: PlannedRun, cancellation: Cancellation, clock: Stopwatch, checkpoints file: CheckpointFile?,
-                      until: Int?) -> (result: RunResult, model: JSONValue)? {
+                      until: Int?, epochDone: ((Int) -> Void)?) -> (result: RunResult, model: JSONValue)? {
         let activations = run.spec.model.layers.map(\.activation)
         var resume: (state: TrainingState<T>, rows: [MetricsRow], seconds: Double)?
         if let file, let bytes = file.existing {
@@ -108,7 +116,8 @@ extension DataSplits: TrainingData {
                 file.write(Checkpoint.encode(state, identity: identity!, seconds: seconds, metrics: MetricsLog.csv(rows, activations: activations)))
             }
         }
-        guard let trained = RunTraining.train(run, self, cancellation: cancellation, clock: clock, resume: resume, until: until, save: save) else {
+        guard let trained = RunTraining.train(run, self, cancellation: cancellation, clock: clock, resume: resume, until: until,
+                                                 save: save, epochDone: epochDone) else {
             return nil
         }
         if let paused = trained.paused { save?(paused, trained.result.rows, trained.result.seconds) }
