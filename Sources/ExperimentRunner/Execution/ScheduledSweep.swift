@@ -32,6 +32,7 @@ extension Sweep {
         let finished = Mutex([RunResult]())
         let busy = Atomic<Int>(0)
         var active = brackets.map(\.configurations)
+        let refreshes = ReportRefresh.Schedule(refresh)
         for step in 0..<(brackets.map(\.rungs.count).max() ?? 0) {
             // Every run of an active configuration reaches its bracket's rung.
             var jobs = [(run: PlannedRun, until: Int)]()
@@ -56,6 +57,7 @@ extension Sweep {
                     }
                 }
                 if cancellation.isCancelled { pool.removeQueued { _ in true } }
+                sweep.refreshReport(refreshes, existing: existing) { finished.withLock { $0 } }
             }
             if cancellation.isCancelled { break }
             // The decisions, bracket by bracket, from every run's record at the rung.

@@ -51,6 +51,8 @@ public struct Sweep: Sendable {
     public var report: SweepReport { SweepReport(folder: folder, gnuplot: gnuplot, jobs: jobs, plots: plots) }
     /// Which plots are rendered (scripts are always written).
     public var plots = PlotPolicy.report
+    /// How often the report is rewritten while the sweep runs.
+    public var refresh = ReportRefresh()
 
     /// What a sweep did.
     public struct Report: Sendable {
@@ -69,6 +71,8 @@ public struct Sweep: Sendable {
         public var failed: [RunResult] { trained.filter { $0.status == .failed } }
         /// The first run whose folder could not be written (the sweep stopped there).
         public var writeError: ResultsError? { trained.lazy.compactMap(\.writeError).first }
+        /// How many times the report was rewritten while the sweep ran.
+        public var refreshes = 0
     }
 
     /// Trains every run not yet complete and writes every file, on `jobs` worker threads.
@@ -134,6 +138,7 @@ public struct Sweep: Sendable {
         var initial = State()
         for run in runs { initial.remaining[run.configurationIndex, default: 0] += 1 }
         let state = Mutex(initial)
+        let refreshes = ReportRefresh.Schedule(refresh)
         enum Work: Sendable { case run(PlannedRun), boundary(Int, [RunResult]) }
         WorkerPool.run(runs.map(Work.run), workers: jobs) { work, pool in
             switch work {
@@ -162,10 +167,27 @@ public struct Sweep: Sendable {
                 }
                 if cancellation.isCancelled { pool.removeQueued { if case .run = $0 { true } else { false } } }
                 if let boundary { pool.add(boundary) }
+                refreshReport(refreshes, existing: existing) { state.withLock { $0.trained } }
             }
         }
         let (trained, busy, drawn) = state.withLock { ($0.trained, $0.busy, $0.drawn) }
-        return try conclude(existing: existing, trained: trained, busy: busy, drawn: drawn, data: data, progress: progress)
+        var outcome = try conclude(existing: existing, trained: trained, busy: busy, drawn: drawn, data: data, progress: progress)
+        outcome.refreshes = refreshes.count
+        return outcome
+    }
+
+    /// The report so far, when one is due (`ReportRefresh`): from the runs complete before
+    /// this process started and those it finished, without decision boundaries or warnings.
+    /// Skipped while another process writes the summaries, and never on a shard.
+    func refreshReport(_ schedule: ReportRefresh.Schedule, existing: [Int: RunResult], finished: () -> [RunResult]) {
+        guard shard == nil, !cancellation.isCancelled else { return }
+        schedule.refreshIfDue {
+            guard let lock = (try? FileLock.acquire(directory.path + "/.summary.lock", wait: false)) ?? nil else { return }
+            var byIndex = existing
+            for r in finished() { byIndex[r.run.index] = r }
+            try? report.write(byIndex.values.sorted { $0.run.index < $1.run.index }, progress: .silent)
+            _ = lock
+        }
     }
 
     /// The summaries, once the runs are done (a shard leaves them to `summarize`), and the report.
