@@ -51,6 +51,8 @@ public struct Sweep: Sendable {
     public var report: SweepReport { SweepReport(folder: folder, gnuplot: gnuplot, jobs: jobs, plots: plots) }
     /// Which plots are rendered (scripts are always written).
     public var plots = PlotPolicy.report
+    /// Status files written in groups (`StatusCommit`); nil: each after its own flush.
+    var statusCommit: StatusCommit?
     /// How often the report is rewritten while the sweep runs.
     public var refresh = ReportRefresh()
 
@@ -125,6 +127,10 @@ public struct Sweep: Sendable {
             return try conclude(existing: existing, trained: trained, busy: busy, drawn: [:], data: data, progress: progress)
         }
         let runs = assignedRuns.filter { existing[$0.index] == nil }
+        // Short runs finish many times a second: their status files go to disk in groups.
+        var grouped = self
+        grouped.statusCommit = StatusCommit(directory: directory.path)
+        let sweep = grouped
         // A configuration's decision boundary is drawn once its last run here is done, as a
         // job like a run (`jobs` bounds everything CPU-bound, so --jobs 1 uses one core), queued
         // after the runs still waiting: runs go first, and drawing fills the cores that the
@@ -134,7 +140,9 @@ public struct Sweep: Sendable {
             var trained = [RunResult]()
             var busy = 0
             var drawn = [Int: String]()  // configuration -> the run whose boundary is drawn
+            var finishedOf = [Int: [RunResult]]()  // configuration -> its runs trained here (for its boundary)
         }
+        let existingOf = Dictionary(grouping: existing.values, by: \.run.configurationIndex)
         var initial = State()
         for run in runs { initial.remaining[run.configurationIndex, default: 0] += 1 }
         let state = Mutex(initial)
@@ -146,7 +154,7 @@ public struct Sweep: Sendable {
                 if let id = report.drawBoundary(of: results, data: data) { state.withLock { $0.drawn[configuration] = id } }
             case let .run(run):
                 guard !cancellation.isCancelled else { return }
-                let result = executeLocked(run, data: data[run.index]!, progress: progress)
+                let result = sweep.executeLocked(run, data: data[run.index]!, progress: progress)
                 if result.status != .busy && result.status != .interrupted {
                     progress.finished(result)
                     if result.status == .failed && (failFast || result.writeError != nil) { cancellation.cancel() }
@@ -158,9 +166,10 @@ public struct Sweep: Sendable {
                     default:
                         s.trained.append(result)
                         let c = run.configurationIndex
+                        if plots == .all { s.finishedOf[c, default: []].append(result) }
                         s.remaining[c]! -= 1
                         if s.remaining[c] == 0 && shard == nil && plots == .all && !cancellation.isCancelled {
-                            return .boundary(c, (Array(existing.values) + s.trained).filter { $0.run.configurationIndex == c })
+                            return .boundary(c, (existingOf[c] ?? []) + s.finishedOf[c, default: []])
                         }
                     }
                     return nil
@@ -170,7 +179,18 @@ public struct Sweep: Sendable {
                 refreshReport(refreshes, existing: existing) { state.withLock { $0.trained } }
             }
         }
-        let (trained, busy, drawn) = state.withLock { ($0.trained, $0.busy, $0.drawn) }
+        // Every status waiting is written before the summaries read them from disk.
+        let unwritten = sweep.statusCommit!.drain()
+        let (trained, busy, drawn) = state.withLock { s in
+            (s.trained.map { r in
+                guard let error = unwritten[r.run.index] else { return r }
+                var failed = r
+                failed.status = .failed
+                failed.message = error.description
+                failed.writeError = error
+                return failed
+            }, s.busy, s.drawn)
+        }
         var outcome = try conclude(existing: existing, trained: trained, busy: busy, drawn: drawn, data: data, progress: progress)
         outcome.refreshes = refreshes.count
         return outcome
@@ -204,7 +224,9 @@ public struct Sweep: Sendable {
             // The summaries show every run complete on disk now, whoever trained it, so that
             // two processes on one folder each leave a summary of everything done so far.
             let lock = try FileLock.acquire(directory.path + "/.summary.lock", wait: true)
-            var byIndex = folder.completeOnDisk(data: data)
+            var known = [Int: RunResult]()
+            for r in trained where [.completed, .diverged, .stopped].contains(r.status) { known[r.run.index] = r }
+            var byIndex = folder.completeOnDisk(data: data, known: known)
             for r in trained where r.status == .failed { byIndex[r.run.index] = r }
             results = byIndex.values.sorted { $0.run.index < $1.run.index }
             try report.write(results, progress: progress, runWarnings: trained.sorted { $0.run.index < $1.run.index }, data: data, drawn: drawn)

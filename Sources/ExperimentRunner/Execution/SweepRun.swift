@@ -17,7 +17,6 @@ extension Sweep {
             return result
         }
         guard let lock else { return result }
-        defer { _ = lock }
         // Everything is checked again under the lock: another process may have finished it,
         // or claimed it for another configuration, since this one looked.
         switch folder.state(of: run, fingerprint: data.fingerprint) {
@@ -33,11 +32,12 @@ extension Sweep {
         }
         runFolder.removeStatus()
         if force { runFolder.removeCheckpoint() }
-        return execute(run, data: data, until: until, progress: progress)
+        return execute(run, data: data, until: until, progress: progress, lock: lock)
     }
 
     /// One run, start (or its checkpoint) to finish (or `until`), on the calling thread.
-    func execute(_ run: PlannedRun, data: LoadedData, until: Int?, progress: Progress) -> RunResult {
+    /// - Parameter lock: the run's, held until its status.json is written.
+    func execute(_ run: PlannedRun, data: LoadedData, until: Int?, progress: Progress, lock: FileLock? = nil) -> RunResult {
         let clock = Stopwatch()
         let runFolder = folder.run(run)
         // A failed checkpoint write costs at most the work since the previous one: a warning
@@ -83,23 +83,30 @@ extension Sweep {
             }
             return result
         }
-        return writeFiles(result, model: model) { clock.seconds }
+        return writeFiles(result, model: model, lock: lock) { clock.seconds }
     }
 
-    /// A finished run's files, status.json last (then no checkpoint is needed); on a write
-    /// error, the run is failed with it and stays incomplete (no status.json), and the sweep
-    /// stops: the next run would meet the same disk.
-    /// - Parameter seconds: read after the plots, for status.json.
-    func writeFiles(_ finished: RunResult, model: JSONValue, seconds: (() -> Double)? = nil) -> RunResult {
+    /// A finished run's files, status.json last, after a flush to disk that covers the others
+    /// (then no checkpoint is needed). With `statusCommit`, the status waits for the group's
+    /// flush. On a write error, the run is failed with it and stays incomplete (no
+    /// status.json), and the sweep stops: the next run would meet the same disk.
+    /// - Parameters:
+    ///   - lock: the run's, held until its status.json is written.
+    ///   - seconds: read after the plots, for status.json.
+    func writeFiles(_ finished: RunResult, model: JSONValue, lock: FileLock? = nil, seconds: (() -> Double)? = nil) -> RunResult {
         var result = finished
         let runFolder = folder.run(result.run)
         do {
             try runFolder.writeResults(result, model: model)
             result.plotWarning = try report.writeRunPlots(result)
             if let seconds { result.seconds = seconds() }
-            try ResultsDirectory.flush(runFolder.path)
-            try runFolder.writeStatus(result)
-            runFolder.removeCheckpoint()
+            if let statusCommit {
+                statusCommit.submit(.init(folder: runFolder, result: result, lock: lock))
+            } else {
+                try ResultsDirectory.flush(runFolder.path)
+                try runFolder.writeStatus(result)
+                runFolder.removeCheckpoint()
+            }
         } catch {
             result.status = .failed
             result.message = error.description

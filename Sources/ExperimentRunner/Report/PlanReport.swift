@@ -41,7 +41,7 @@ public struct PlanReport {
 
     public func text(jobs: Int, secondsPerEpoch: Double?) -> String {
         var out = "\(plan.name) (\(plan.file)): \(plan.runs.count) run\(plan.runs.count == 1 ? "" : "s") = "
-        out += "\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(Set(plan.runs.map(\.seed)).count) seed(s)\n"
+        out += "\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(plan.seedCount) seed(s)\n"
         if !plan.axes.isEmpty {
             out += "grid:\n"
             for a in plan.axes { out += "  \(a.label) = \(a.path): \(a.values.map { $0.serialized(indent: nil) }.joined(separator: ", "))\n" }

@@ -16,14 +16,22 @@ struct ReportPage {
     /// Indices into `ranked` of the configurations the loss and accuracy plots draw.
     let drawn: [Int]
 
+    /// The page stays readable (and under 2 MB) at 10,000 configurations: the table shows the
+    /// best `tableRows`; summary.md ranks them all, one line each,
+    /// and summary.csv has every run.
+    static let tableRows = 100
+    /// A plot's left-out configurations are named up to this many, then counted.
+    static let namedLeftOut = 20
+
     /// The configurations (indices into `ranked`) a plot leaves out, said under it.
     func leftOut(_ missing: [Int], what: String) -> String {
         guard !missing.isEmpty else { return "" }
         let e = Self.escape
         var out = "<p class=\"meta\">Not drawn in the \(what) (\(missing.count) of \(ranked.count) configurations; "
         out += "the spec's <code>report.curves</code> sets how many are drawn, \(report.plan.reportCurves) now): "
-        out += missing.map { i in "\(i + 1). <code>\(e(ranked[i].configurationID))</code>" + (ranked[i].n == 0 ? " (no completed seed)" : "") }
+        out += missing.prefix(Self.namedLeftOut).map { i in "\(i + 1). <code>\(e(ranked[i].configurationID))</code>" + (ranked[i].n == 0 ? " (no completed seed)" : "") }
             .joined(separator: ", ")
+        if missing.count > Self.namedLeftOut { out += " and \(missing.count - Self.namedLeftOut) more (summary.md ranks them all)" }
         return out + ".</p>\n"
     }
 
@@ -41,7 +49,7 @@ struct ReportPage {
 
     var html: String {
         let plan = report.plan, e = Self.escape
-        let seeds = Set(plan.runs.map(\.seed)).count
+        let seeds = plan.seedCount
         let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
         let hasTest = results.contains { $0.test?.accuracy != nil }
         let metric = Summary.rankingMetric(hasValidation: hasValidation, objective: report.plan.objective)
@@ -106,19 +114,25 @@ struct ReportPage {
         if hasAccuracy { out += "<th>\(hasValidation ? "val" : "train")_accuracy (mean)</th>" }
         if hasTest { out += "<th>test_accuracy (mean)</th>" }
         out += "<th class=\"left\">notes</th><th class=\"left\">reproduce one run</th></tr>\n"
-        for (i, row) in ranked.enumerated() {
+        var firstOf = [Int: RunResult]()  // configuration -> its first run
+        for r in results where firstOf[r.run.configurationIndex] == nil { firstOf[r.run.configurationIndex] = r }
+        for (i, row) in ranked.prefix(Self.tableRows).enumerated() {
             out += "<tr\(row.troubled ? " class=\"bad\"" : "")><td>\(i + 1)</td><td class=\"left\"><code>\(e(row.configurationID))</code></td>"
             out += "<td>\(row.meanText)</td><td>\(row.n)</td>"
             if hasAccuracy { out += "<td>\(row.meanAccuracyText)</td>" }
             if hasTest { out += "<td>\(row.meanTestAccuracyText)</td>" }
             out += "<td class=\"left\">\(e(row.notes))</td>"
-            if let run = results.first(where: { $0.run.configurationIndex == row.index }) {
+            if let run = firstOf[row.index] {
                 let config = report.directory.runPath(run.run.id) + "/config.json"
                 out += "<td class=\"left\"><code>backprop run '\(e(config))'</code></td>"
             } else { out += "<td></td>" }
             out += "</tr>\n"
         }
         out += "</table>\n"
+        if ranked.count > Self.tableRows {
+            out += "<p class=\"meta\">\(ranked.count - Self.tableRows) more configurations: <a href=\"summary.md\">summary.md</a> ranks them all, "
+            out += "one line each; <a href=\"summary.csv\">summary.csv</a> has every run.</p>\n"
+        }
 
         if let cost = Summary.searchCost(results, plan: report.plan) { out += "<h2>Search cost</h2>\n<p>\(e(cost))</p>\n" }
         let paired = PairedComparison.againstBest(results, ranked: ranked)

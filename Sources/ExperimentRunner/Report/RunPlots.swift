@@ -7,7 +7,7 @@ extension SweepReport {
     func writeRunPlots(_ result: RunResult) throws(ResultsError) -> String? {
         let dir = directory.runPath(result.run.id)
         let losses = result.rows.flatMap { [$0.record.trainLoss] + ($0.record.validationLoss.map { [$0] } ?? []) }
-        let seeds = Set(plan.runs.map(\.seed)).count
+        let seeds = plan.seedCount
         let title = "\(plan.name): \(result.run.id) (one of \(seeds) seed\(seeds == 1 ? "" : "s"))"
         let script = GnuplotScript.runLoss(title: title, loss: "loss (\(result.run.spec.loss.rawValue))",
                                            hasValidation: result.hasValidation, logScale: GnuplotScript.wantsLogScale(losses))

@@ -145,7 +145,7 @@ public enum Summary {
         let accuracy = results.contains { $0.hasAccuracy }
         let testAccuracy = results.contains { $0.test?.accuracy != nil }
         let metric = rankingMetric(hasValidation: validation, objective: plan.objective)
-        let seeds = plan.runs.isEmpty ? 0 : Set(plan.runs.map(\.seed)).count
+        let seeds = plan.seedCount
         var out = "# \(plan.name)\n\n"
         if let d = plan.runs.first?.spec.description { out += d + "\n\n" }
         out += "\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"), "

@@ -42,7 +42,7 @@ public struct SweepReport: Sendable {
         let table = Curves.table(results, configurations: ranked, hasValidation: hasValidation)
         try ResultsDirectory.writeAtomically(table.csv, to: dir + "/curves.csv")
         let shown = Self.drawnCurves(ranked, limit: plan.reportCurves)
-        let seeds = Set(plan.runs.map(\.seed)).count
+        let seeds = plan.seedCount
         func title(_ what: String) -> String {
             var t = "\(plan.name): \(what), mean over the completed seeds (of \(seeds))"
             if !plan.sweptAxes.isEmpty { t += "; swept: " + plan.sweptAxes.map(\.label).joined(separator: ", ") }
@@ -101,8 +101,12 @@ public struct SweepReport: Sendable {
             // The gallery's runs: the first run of each of the best `report.curves`
             // configurations that logged diagnostics (their scripts are written already).
             var shown = 0
+            var diagnosed = [Int: RunResult]()  // configuration -> its first run with diagnostics
+            for r in results where r.rows.first?.diagnostics != nil && diagnosed[r.run.configurationIndex] == nil {
+                diagnosed[r.run.configurationIndex] = r
+            }
             for row in ranked where shown < plan.reportCurves {
-                guard let r = results.first(where: { $0.run.configurationIndex == row.index && $0.rows.first?.diagnostics != nil }),
+                guard let r = diagnosed[row.index],
                       let script = try? String(contentsOfFile: directory.runPath(r.run.id) + "/diagnostics.gp", encoding: .utf8) else { continue }
                 plots.append((directory.runPath(r.run.id), "diagnostics", script))
                 shown += 1
@@ -135,7 +139,7 @@ public struct SweepReport: Sendable {
     /// For 2-D classification data, a configuration's best completed run gets boundary.csv
     /// and points.csv. Returns the run's id and the script (not yet written), or nil.
     func boundary(of runs: [RunResult], data: [Int: LoadedData]) throws -> (String, String)? {
-        let seeds = Set(plan.runs.map(\.seed)).count
+        let seeds = plan.seedCount
         let completed = runs.filter { $0.status == .completed && $0.finalRankingLoss != nil }
         guard let best = completed.min(by: { plan.objective.isBetter($0.finalRankingLoss!, than: $1.finalRankingLoss!) }), let d = data[best.run.index],
               d.features == 2 else { return nil }

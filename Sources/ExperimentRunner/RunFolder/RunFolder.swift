@@ -69,15 +69,16 @@ public struct RunFolder: Sendable {
         return .complete(status.result(for: run, rows: rows))
     }
 
-    /// metrics.csv and model.json.
+    /// metrics.csv and model.json, written without reading what is there first: a run that
+    /// just trained has new files (its seconds differ, at least).
     func writeResults(_ result: RunResult, model: JSONValue) throws(ResultsError) {
-        try ResultsDirectory.writeAtomically(MetricsLog.csv(result.rows, activations: result.run.spec.model.layers.map(\.activation)),
-                                             to: metricsFile)
-        try ResultsDirectory.writeAtomically(model.serialized() + "\n", to: modelFile)
+        try ResultsDirectory.writeAtomically(bytes: Array(MetricsLog.csv(result.rows, activations: result.run.spec.model.layers.map(\.activation)).utf8),
+                                             to: metricsFile, unlessUnchanged: false)
+        try ResultsDirectory.writeAtomically(bytes: Array((model.serialized() + "\n").utf8), to: modelFile, unlessUnchanged: false)
     }
 
     /// status.json: the last file of a run.
     func writeStatus(_ result: RunResult) throws(ResultsError) {
-        try ResultsDirectory.writeAtomically(StatusFile(result).json.serialized() + "\n", to: statusFile)
+        try ResultsDirectory.writeAtomically(bytes: Array((StatusFile(result).json.serialized() + "\n").utf8), to: statusFile, unlessUnchanged: false)
     }
 }

@@ -49,10 +49,16 @@ public struct SweepFolder: Sendable {
     }
 
     /// Every run of the plan that is complete on disk now, whichever process wrote it.
-    func completeOnDisk(data: [Int: LoadedData]?) -> [Int: RunResult] {
+    /// `known`: runs this process completed and wrote (under their locks), taken as they
+    /// are instead of being read back.
+    func completeOnDisk(data: [Int: LoadedData]?, known: [Int: RunResult] = [:]) -> [Int: RunResult] {
         var out = [Int: RunResult]()
         for run in plan.runs {
-            if case let .complete(r) = state(of: run, fingerprint: data?[run.index]?.fingerprint) { out[run.index] = r }
+            if let r = known[run.index] {
+                out[run.index] = r
+            } else if case let .complete(r) = state(of: run, fingerprint: data?[run.index]?.fingerprint) {
+                out[run.index] = r
+            }
         }
         return out
     }

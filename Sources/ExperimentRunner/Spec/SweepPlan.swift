@@ -22,6 +22,9 @@ public struct SweepPlan: Sendable {
     public var sweptAxes: [GridAxis] { searchAxes + axes }
     public var runs: [PlannedRun]
     public var configurationCount: Int
+    /// How many seeds each configuration has (the spec's `seeds`), counted once: reports ask
+    /// for it per run.
+    public var seedCount: Int
     /// The spec's `report.curves`.
     public var reportCurves: Int
 
@@ -180,6 +183,7 @@ public struct SweepPlan: Sendable {
             }
         }
         self.runs = runs
+        seedCount = Set(runs.map(\.seed)).count
         if let s = json["scheduler"] {
             let epochs = Set(runs.map(\.spec.training.epochs))
             guard epochs.count == 1 else {
