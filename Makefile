@@ -46,18 +46,19 @@ fuzz: deps
 	BACKPROP_FUZZ_CASES=$(FUZZ_CASES) BACKPROP_FUZZ_SEED=$(FUZZ_SEED) $(SWIFT) test -c release --skip-build --filter FuzzTests
 
 # A benchmark, not a test: backprop against NumPy (XOR), scikit-learn and PyTorch
-# (Fashion-MNIST), the --jobs 2 speed-up and peak memory, measured side by side in one run.
+# (Fashion-MNIST), the --jobs 2 speed-up, peak memory, search and Optuna (sweeps of many short
+# runs), measured side by side in one run.
 # Writes BENCHMARKS.md. The Python side lives in a virtual environment under .build/.
 BENCH_VENV := .build/bench-venv
 
-$(BENCH_VENV)/.installed:
+$(BENCH_VENV)/.installed-v2:
 	@dpkg-query -W -f='$${Status}' python3-venv 2>/dev/null | grep -q "install ok installed" || \
 	  { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends python3-venv; }
 	python3 -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/pip install --quiet numpy scikit-learn threadpoolctl torch
+	$(BENCH_VENV)/bin/pip install --quiet numpy scikit-learn threadpoolctl torch optuna
 	touch $@
 
-bench: build $(BENCH_VENV)/.installed
+bench: build $(BENCH_VENV)/.installed-v2
 	$(BENCH_VENV)/bin/python bench/run.py
 
 clean:

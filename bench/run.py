@@ -67,6 +67,8 @@ def fashion(epochs=5):
         "scikit-learn float64": best(2, lambda: reference("bench/fashion_mnist_reference.py", "sklearn", str(epochs))),
         "PyTorch float64": best(2, lambda: reference("bench/fashion_mnist_reference.py", "torch64", str(epochs))),
         "PyTorch float32": best(2, lambda: reference("bench/fashion_mnist_reference.py", "torch32", str(epochs))),
+        "matrix products alone, float64": reference("bench/gemm_bound.py", "float64"),
+        "matrix products alone, float32": reference("bench/gemm_bound.py", "float32"),
     }
 
 
@@ -123,6 +125,59 @@ def search():
                 finished.setdefault(r["run_id"].rsplit(",seed=", 1)[0], []).append(float(r["val_accuracy"]))
         best_config, accuracies = max(finished.items(), key=lambda kv: sum(kv[1]) / len(kv[1]))
         out[label] = (seconds, epochs, sum(accuracies) / len(accuracies), best_config, len(rows))
+    return out
+
+
+def peer(*args):
+    """A peer's figure from a script of bench/, run with this virtual environment's Python."""
+    return reference(*args)
+
+
+def many_runs():
+    """Section 7: sweeps of 1,000 and 10,000 trivial runs (XOR, 10 epochs), --jobs 2, on this
+    clone's disk (.build/bench-results), crash-safe as always; and `plan` of 100,000 runs."""
+    with_plots = dict(ONE_THREAD)  # gnuplot as found on $PATH
+
+    def wall(spec, plots, env):
+        def once():
+            start = time.perf_counter()
+            subprocess.run([BIN, "run", spec, "--results", RESULTS, "--quiet", "--jobs", "2", "--force", "--plots", plots],
+                           cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return time.perf_counter() - start
+        return once
+
+    def peak(spec):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        wall(spec, "report", with_plots)()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        return after * 1024 if after > before else None
+
+    out = {
+        "machinery_1k": best(3, wall("bench/trivial-1000.json", "none", NO_PLOTS)),
+        "report_1k": best(3, wall("bench/trivial-1000.json", "report", with_plots)),
+        "report_10k": best(2, wall("bench/trivial-10000.json", "report", with_plots)),
+        "peak_10k": peak("bench/trivial-10000.json"),
+    }
+    folder = os.path.join(RESULTS, "bench-trivial-10000")
+    out["page_10k"] = os.path.getsize(os.path.join(folder, "index.html"))
+    out["summary_10k"] = os.path.getsize(os.path.join(folder, "summary.md"))
+    # plan of 100,000 runs: the 10,000-run spec with 1,000 seeds.
+    import json
+    with open(os.path.join(ROOT, "bench/trivial-10000.json")) as f:
+        spec = json.load(f)
+    spec["name"], spec["seeds"] = "bench-trivial-100000", list(range(1000))
+    big = os.path.join(RESULTS, "trivial-100000.json")
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(big, "w") as f:
+        json.dump(spec, f)
+
+    def plan():
+        start = time.perf_counter()
+        subprocess.run([BIN, "plan", big], cwd=ROOT, env=NO_PLOTS, check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - start
+    out["plan_100k"] = best(3, plan)
+    out["optuna_memory"] = best(3, lambda: peer("bench/optuna_trivial.py", "memory", "1000"))
+    out["optuna_sqlite"] = peer("bench/optuna_trivial.py", "sqlite", "1000")
     return out
 
 
@@ -196,6 +251,11 @@ def main():
     for name, s in f.items():
         say(f"| {name} | {s:.3f} | {s / f['backprop float64']:.2f}x | {s / f['backprop float32']:.2f}x |")
     say()
+    b64, b32 = f["matrix products alone, float64"], f["matrix products alone, float32"]
+    say(f"An epoch against its own matrix products alone (bench/gemm_bound.py: the same shapes in NumPy's OpenBLAS, one thread): "
+        f"float64 {f['backprop float64'] / b64:.2f}x, float32 {f['backprop float32'] / b32:.2f}x. Target: within 1.2x. "
+        f"{'Met' if max(f['backprop float64'] / b64, f['backprop float32'] / b32) <= 1.2 else 'Missed'}.")
+    say()
     say(f"Targets: float64 faster than scikit-learn ({f['scikit-learn float64'] / f['backprop float64']:.2f}x: "
         f"{'met' if f['backprop float64'] < f['scikit-learn float64'] else 'missed'}); float32 faster than PyTorch float32 "
         f"({f['PyTorch float32'] / f['backprop float32']:.2f}x: {'met' if f['backprop float32'] < f['PyTorch float32'] else 'missed'}).")
@@ -256,6 +316,28 @@ def main():
         f"costs {max(every - never, 0) * 1000:.2f} ms. "
         f"The default writes one every 30 s of training: {max(every - never, 0) / 30 * 100:.3f}% of the training time. Target: within 2%. "
         f"{'Met' if max(every - never, 0) / 30 <= 0.02 else 'Missed'}.")
+    say()
+    m = many_runs()
+    say("## 7. Sweeps of many short runs: bench/trivial-1000.json and trivial-10000.json (XOR, 10 epochs a run), --jobs 2")
+    say()
+    say("On this clone's disk, every run crash-safe as always (status files written after a flush to disk, in groups). "
+        "Optuna runs the same kind of search (random sampler, a trivial objective, 1,000 trials) in the same `make bench`.")
+    say()
+    say("| what | figure | target |")
+    say("|---|---:|---|")
+    per_run = m["machinery_1k"] / 1000 * 1000
+    say(f"| 1,000 runs, no plots (`--plots none`): machinery per run | {per_run:.2f} ms | under 1 ms: {'met' if per_run < 1 else 'missed'} |")
+    say(f"| 1,000 runs with summaries, page and the plots it shows | {m['report_1k']:.2f} s | under 3 s: {'met' if m['report_1k'] < 3 else 'missed'} |")
+    say(f"| 10,000 runs, the same | {m['report_10k']:.2f} s | under 30 s: {'met' if m['report_10k'] < 30 else 'missed'} |")
+    if m["peak_10k"]:
+        say(f"| 10,000 runs: peak resident memory | {m['peak_10k'] / 2**20:.0f} MiB | under 200 MB: {'met' if m['peak_10k'] < 200e6 else 'missed'} |")
+    say(f"| 10,000 runs: index.html / summary.md | {m['page_10k'] / 1024:.0f} KiB / {m['summary_10k'] / 1024:.0f} KiB | page under 2 MB: {'met' if m['page_10k'] < 2e6 else 'missed'} |")
+    say(f"| `plan` of 100,000 runs | {m['plan_100k']:.2f} s | under 2 s: {'met' if m['plan_100k'] < 2 else 'missed'} |")
+    say(f"| Optuna, random sampler, in memory (nothing persisted) | {m['optuna_memory']:.2f} ms a trial | |")
+    say(f"| Optuna, random sampler, SQLite storage | {m['optuna_sqlite']:.2f} ms a trial | |")
+    say()
+    say(f"backprop's whole run with its files, trained and persisted: {per_run:.2f} ms, against {m['optuna_sqlite']:.1f} ms for "
+        f"Optuna to persist a trial ({m['optuna_sqlite'] / per_run:.0f}x) and {m['optuna_memory']:.2f} ms to sample and record one in memory.")
     with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as out:
         out.write("\n".join(lines) + "\n")
         out.write(NOTES)
