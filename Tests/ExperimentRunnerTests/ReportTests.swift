@@ -119,4 +119,24 @@ import TestSupport
             #expect(FileManager.default.fileExists(atPath: path), "\(link)")
         }
     }
+
+    /// At many configurations the page shows the 100 best and counts the rest; summary.md
+    /// ranks them all, one line each.
+    @Test func aPageOfManyConfigurationsShowsTheBestHundred() async throws {
+        let (dir, results) = try await Self.run(#"""
+        {"name": "many", "dataset": {"name": "xor"}, "model": {"layers": [{"units": 1, "activation": "sigmoid"}]},
+         "loss": "mse", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 2}, "seeds": [1],
+         "search": {"trials": 130, "seed": 3, "space": {"optimizer.learning_rate": {"loguniform": [0.01, 1]}}}}
+        """#)
+        #expect(results.count == 130)
+        let html = try read(dir + "/index.html")
+        // The ranking table: a header and 100 rows, each with its reproduce command.
+        #expect(html.components(separatedBy: "<td class=\"left\"><code>backprop run '").count - 1 == 100)
+        #expect(html.contains("30 more configurations: <a href=\"summary.md\">summary.md</a> ranks them all"))
+        // The loss plot draws the best 8: 20 of the other 122 are named, then counted.
+        #expect(html.contains("Not drawn in the loss plot (122 of 130 configurations;"))
+        #expect(html.contains(" and 102 more (summary.md ranks them all)."))
+        let md = try read(dir + "/summary.md")
+        #expect(md.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| rank") }.count == 130)
+    }
 }
