@@ -26,8 +26,7 @@ struct Plot: ParsableCommand {
         for script in scripts.sorted() {
             let url = URL(fileURLWithPath: directory).appendingPathComponent(script)
             do {
-                let text = try String(contentsOf: url, encoding: .utf8)
-                try gnuplot.render(script: text, in: url.deletingLastPathComponent().path)
+                try gnuplot.render(file: url.path)
             } catch {
                 failures += 1
                 printError("\(url.path): \(error)")

@@ -21,8 +21,8 @@ extension SweepReport {
             scripts.append(("diagnostics", diagnostics))
         }
         guard plots == .all else { return nil }
-        for (name, text) in scripts {
-            do { try gnuplot?.render(script: text, in: dir) } catch { return "\(dir)/\(name).gp: \(error)" }
+        for (name, _) in scripts {
+            do { try gnuplot?.render(file: dir + "/" + name + ".gp") } catch { return "\(dir)/\(name).gp: \(error)" }
         }
         return nil
     }

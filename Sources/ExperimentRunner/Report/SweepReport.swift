@@ -115,7 +115,7 @@ public struct SweepReport: Sendable {
         if let gnuplot = renderer {
             let failures = Mutex([Int: String]()), all = plots
             WorkerPool.run(Array(all.indices), workers: jobs) { i, _ in
-                do { try gnuplot.render(script: all[i].script, in: all[i].directory) } catch {
+                do { try gnuplot.render(file: all[i].directory + "/" + all[i].name + ".gp") } catch {
                     failures.withLock { $0[i] = "\(all[i].directory)/\(all[i].name).gp: \(error)" }
                 }
             }
@@ -166,7 +166,7 @@ public struct SweepReport: Sendable {
         guard let (id, script) = try? boundary(of: runs, data: data) else { return nil }
         let dir = directory.runPath(id)
         guard (try? ResultsDirectory.writeAtomically(script, to: dir + "/boundary.gp")) != nil else { return nil }
-        if let gnuplot = renderer { guard (try? gnuplot.render(script: script, in: dir)) != nil else { return nil } }
+        if let gnuplot = renderer { guard (try? gnuplot.render(file: dir + "/boundary.gp")) != nil else { return nil } }
         return id
     }
 }

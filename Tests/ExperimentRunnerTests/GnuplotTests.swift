@@ -1,0 +1,30 @@
+import ExperimentRunner
+import Foundation
+import Testing
+import TestSupport
+
+/// Rendering through long-lived gnuplot processes: a script's error is its own (reported with
+/// gnuplot's message), the next script still renders, and folders are quoted as gnuplot reads them.
+@Suite struct GnuplotTests {
+    @Test func aFailedScriptIsReportedAndTheNextOneStillRenders() throws {
+        let gnuplot = try #require(Gnuplot.find(), "gnuplot is a dependency (make deps installs it)")
+        let root = temporaryDirectory() + "/it's here"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        func script(_ name: String, _ plot: String) -> String {
+            writeFile("set terminal pngcairo size 200,100\nset output \"\(name).png\"\n\(plot)\nset output\n", to: root + "/\(name).gp")
+        }
+        try gnuplot.render(file: script("a", "plot x"))
+        #expect(FileManager.default.fileExists(atPath: root + "/a.png"))
+        #expect(throws: Gnuplot.Failure.self) { try gnuplot.render(file: script("b", "plot nosuchfunction(x)")) }
+        do { try gnuplot.render(file: root + "/b.gp") } catch {
+            #expect(error.description.contains("undefined function: nosuchfunction"), "\(error)")
+        }
+        // The settings of one script never leak into the next (each starts from `reset session`).
+        try gnuplot.render(file: script("c", "plot sin(x)"))
+        #expect(FileManager.default.fileExists(atPath: root + "/c.png"))
+        let a = try Data(contentsOf: URL(fileURLWithPath: root + "/a.png"))
+        try gnuplot.render(file: root + "/a.gp")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/a.png")) == a)
+    }
+}
