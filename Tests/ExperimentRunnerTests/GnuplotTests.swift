@@ -27,4 +27,21 @@ import TestSupport
         try gnuplot.render(file: root + "/a.gp")
         #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/a.png")) == a)
     }
+
+    /// A session's gnuplot changes folder with each plot: relative paths (`--results results`)
+    /// must still name the folder the caller means, plot after plot.
+    @Test func relativePathsNameTheCallersFolders() throws {
+        let gnuplot = try #require(Gnuplot.find())
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // root as a path relative to this process's folder.
+        let depth = FileManager.default.currentDirectoryPath.split(separator: "/").count
+        let relative = String(repeating: "../", count: depth) + root.drop { $0 == "/" }
+        for folder in ["one", "two/deeper", "three"] {
+            try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
+            writeFile("set terminal pngcairo size 200,100\nset output \"p.png\"\nplot x\nset output\n", to: root + "/" + folder + "/p.gp")
+            try gnuplot.render(file: relative + "/" + folder + "/p.gp")
+            #expect(FileManager.default.fileExists(atPath: root + "/" + folder + "/p.png"), "\(folder)")
+        }
+    }
 }

@@ -37,8 +37,11 @@ public struct Gnuplot: Sendable {
     /// throws with gnuplot's own message when it fails.
     public func render(file: String) throws(Failure) {
         let slash = file.lastIndex(of: "/")
-        let directory = slash.map { String(file[..<$0]) } ?? "."
+        var directory = slash.map { String(file[..<$0]) } ?? "."
         let name = slash.map { String(file[file.index(after: $0)...]) } ?? file
+        // A session's gnuplot has moved to the previous plot's folder: only an absolute path
+        // names the same folder for it as for us.
+        if !directory.hasPrefix("/") { directory = FileManager.default.currentDirectoryPath + "/" + directory }
         if let session = GnuplotSession.take(executable) {
             switch session.load(name, in: directory) {
             case .rendered:
