@@ -147,10 +147,13 @@ def many_runs():
         return once
 
     def peak(spec):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        wall(spec, "report", with_plots)()
-        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        return after * 1024 if after > before else None
+        """Peak resident memory of the sweep, in a fresh process (as section 4 measures it)."""
+        code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+                "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024)")
+        args = [BIN, "run", spec, "--results", RESULTS, "--quiet", "--jobs", "2", "--force", "--plots", "report"]
+        out = subprocess.run([PYTHON, "-c", code, *args], cwd=ROOT, env=with_plots, check=True, capture_output=True, text=True)
+        return int(out.stdout.strip())
 
     out = {
         "machinery_1k": best(3, wall("bench/trivial-1000.json", "none", NO_PLOTS)),
