@@ -57,6 +57,7 @@ public enum RandomStream: UInt64, Sendable {
     case shuffling = 2
     case data = 3
     case split = 4
+    case testSplit = 5
 }
 
 extension RandomNumberGenerator {

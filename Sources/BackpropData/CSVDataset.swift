@@ -10,12 +10,15 @@ public struct CSVDataset: Sendable {
     }
     public var inputs: Matrix<Double>
     public var featureNames: [String]
-    public var target: Target
+    /// nil only when the target was optional and the file has no such column.
+    public var target: Target?
 
     /// - Parameters:
     ///   - features: the feature columns, in order; nil takes every column but the target.
     ///   - classification: read the target as class labels; otherwise as numbers.
-    public init(path: String, target: String, features: [String]?, classification: Bool) throws(DataError) {
+    ///   - targetOptional: a file without the target column is read for its features alone
+    ///     (`backprop predict`).
+    public init(path: String, target: String, features: [String]?, classification: Bool, targetOptional: Bool = false) throws(DataError) {
         let records = try CSVReader.records(try GzipFile.contents(of: path), file: path)
         guard let header = records.first else { throw DataError(file: path, message: "is empty: a header row and data rows are needed") }
         guard records.count > 1 else { throw DataError(file: path, message: "has a header but no data rows") }
@@ -34,7 +37,7 @@ public struct CSVDataset: Sendable {
             }
             return c
         }
-        let targetColumn = try column(target, role: "target")
+        let targetColumn = targetOptional && columnOf[target] == nil ? nil : try column(target, role: "target")
         var featureColumns = [Int]()
         for name in features ?? names.filter({ $0 != target }) {
             let c = try column(name, role: "feature")
@@ -52,6 +55,7 @@ public struct CSVDataset: Sendable {
                                 message: "\(record.count) field\(record.count == 1 ? "" : "s") where the header has \(header.count)")
             }
             for (j, c) in featureColumns.enumerated() { inputs[r, j] = try Self.number(record[c], column: names[c], file: path) }
+            guard let targetColumn else { continue }
             let t = record[targetColumn]
             if classification {
                 guard !t.text.isEmpty else { throw DataError(file: path, line: t.line, column: t.column, message: "the target \(DataError.quoted(target)) is missing") }
@@ -62,9 +66,12 @@ public struct CSVDataset: Sendable {
         }
         self.inputs = inputs
         featureNames = featureColumns.map { names[$0] }
-        if classification {
+        if targetColumn == nil {
+            self.target = nil
+        } else if classification {
             let distinct = Set(targetTexts)
-            guard distinct.count >= 2 else {
+            // A file to evaluate a model on may hold one class (the model knows the others).
+            guard distinct.count >= 2 || targetOptional else {
                 throw DataError(file: path, message: "the target \(DataError.quoted(target)) holds one class (\(DataError.quoted(targetTexts[0]))) in \(targetTexts.count) row\(targetTexts.count == 1 ? "" : "s"): classification needs at least two")
             }
             let integers = distinct.compactMap { Int($0) }

@@ -18,6 +18,11 @@ public enum Normalization: Equatable, Sendable {
         public var shift: [Double]
         public var divisor: [Double]
 
+        public init(shift: [Double], divisor: [Double]) {
+            self.shift = shift
+            self.divisor = divisor
+        }
+
         /// Rescales `m` in place (no copy when `m` is not shared).
         @_specialize(where T == Double)
         @_specialize(where T == Float)

@@ -1,7 +1,25 @@
 import BackpropCore
 
-/// The validation split: seeded, stratified for classification.
+/// The validation and test splits: seeded, stratified for classification.
 extension Dataset {
+    /// Holds out a test fraction, then a validation fraction, of all the rows: the test rows
+    /// first (the `testSplit` stream of `seed`), then validation from the rest exactly as
+    /// `split(validationFraction:seed:)` does, so that a spec without a test split keeps its
+    /// validation rows. Each set keeps the original row order.
+    public func split(validationFraction: Double, testFraction: Double, seed: UInt64) -> (training: Dataset, validation: Dataset?, test: Dataset?) {
+        guard testFraction > 0 else {
+            let (training, validation) = split(validationFraction: validationFraction, seed: seed)
+            return (training, validation, nil)
+        }
+        let (rest, test) = Self.splitIndices(count: count, labels: labels, fraction: testFraction, seed: seed, stream: .testSplit)
+        guard !test.isEmpty else {
+            let (training, validation) = split(validationFraction: validationFraction, seed: seed)
+            return (training, validation, nil)
+        }
+        let (training, validation) = subset(rest).split(validationFraction: validationFraction / (1 - testFraction), seed: seed)
+        return (training, validation, subset(test))
+    }
+
     /// Holds out a seeded random `fraction` of the rows; see `splitIndices`. Returns
     /// (training, validation), each in the original row order; validation is nil when the
     /// fraction is 0.
@@ -19,10 +37,11 @@ extension Dataset {
     /// rows, by largest remainder so that the total is still round(fraction · count), and
     /// every class keeps at least one row in training, so that no class is seen only in
     /// validation. Both index lists are sorted.
-    public static func splitIndices(count: Int, labels: [Int]?, fraction: Double, seed: UInt64) -> (training: [Int], validation: [Int]) {
+    public static func splitIndices(count: Int, labels: [Int]?, fraction: Double, seed: UInt64,
+                                    stream: RandomStream = .split) -> (training: [Int], validation: [Int]) {
         guard fraction > 0, count > 1 else { return (Array(0..<count), []) }
         var order = Array(0..<count)
-        var rng = Xoshiro256StarStar(seed: seed, stream: .split)
+        var rng = Xoshiro256StarStar(seed: seed, stream: stream)
         rng.shuffle(&order)
         let held = min(max(Int((fraction * Double(count)).rounded()), 1), count - 1)
         var validation: [Int]

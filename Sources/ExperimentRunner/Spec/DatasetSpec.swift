@@ -25,10 +25,13 @@ public struct DatasetSpec: Sendable, Equatable {
     public var source: Source
     /// The fraction of rows held out, seeded by the dataset's `seed` (0 when absent).
     public var validation: Double
+    /// The fraction of all rows held out as a test split (`dataset.test`), never used to
+    /// choose anything: reported for the kept network. Fashion-MNIST has its own test set.
+    public var test: Double
     public var seed: UInt64
     public var normalize: Normalization
 
-    public static let keys = ["name", "samples", "noise", "classes", "seed", "validation", "inputs", "targets",
+    public static let keys = ["name", "samples", "noise", "classes", "seed", "validation", "test", "inputs", "targets",
                        "csv", "target", "features", "directory", "normalize"]
     /// Where Debian's `dataset-fashion-mnist` installs the IDX files: the default of
     /// `dataset.directory`.
@@ -41,6 +44,12 @@ public struct DatasetSpec: Sendable, Equatable {
         seed = try o["seed"]?.uint64() ?? 0
         validation = try o["validation"]?.double() ?? 0
         if let v = o["validation"], !(0..<1).contains(validation) { throw v.error("validation must be a fraction from 0 up to (not including) 1") }
+        test = try o["test"]?.double() ?? 0
+        if let t = o["test"] {
+            guard (0..<1).contains(test) else { throw t.error("test must be a fraction from 0 up to (not including) 1") }
+            guard test + validation < 1 else { throw t.error("test (\(test)) and validation (\(validation)) together leave no training rows: their sum must be under 1") }
+            if o.has("name"), case .string("fashion-mnist")? = o["name"]?.value { throw t.error("fashion-mnist keeps its own test set (10,000 images): remove dataset.test") }
+        }
         normalize = try o["normalize"].map(Self.normalization) ?? Normalization.none
         // Keys that belong to other kinds of source are mistakes, named as such.
         let kind = o.has("csv") ? "csv" : o.has("name") ? "name" : "inline"
@@ -174,9 +183,10 @@ public struct DatasetSpec: Sendable, Equatable {
             try Self.checkClasses(outputs: outputs, classes: FashionMNIST.classNames.count, file: file)
             splits = try FashionMNIST.load(directory: directory, samples: samples, validation: validation, seed: seed, outputs: outputs, as: T.self)
         } else {
-            let data = try fullDataset(outputs: outputs, loss: loss, file: file)
-            let (training, validation) = data.split(validationFraction: validation, seed: seed)
-            splits = DataSplits(training: training, validation: validation).converted(to: T.self)
+            let (data, names) = try fullDataset(outputs: outputs, loss: loss, file: file)
+            let (training, validation, test) = data.split(validationFraction: validation, testFraction: self.test, seed: seed)
+            splits = DataSplits(training: training, validation: validation, test: test).converted(to: T.self)
+            splits.featureNames = names
         }
         try Self.checkFinite(splits, what: "value", file: file)
         splits.normalize(normalize)
@@ -200,8 +210,9 @@ public struct DatasetSpec: Sendable, Equatable {
         }
     }
 
-    /// The whole dataset, before any split, for the sources small enough to build in double precision.
-    func fullDataset(outputs: Int, loss: Loss, file: String) throws -> Dataset<Double> {
+    /// The whole dataset, before any split, for the sources small enough to build in double
+    /// precision, and its input columns' names (a CSV file's; x1, x2, … for the others).
+    func fullDataset(outputs: Int, loss: Loss, file: String) throws -> (Dataset<Double>, [String]) {
         let data: Dataset<Double>
         func labelled(_ set: SyntheticData.Labelled, classes: Int) throws(SpecError) -> Dataset<Double> {
             try Self.checkClasses(outputs: outputs, classes: classes, file: file)
@@ -234,15 +245,18 @@ public struct DatasetSpec: Sendable, Equatable {
             let classification = loss == .crossEntropy || loss == .binaryCrossEntropy || outputs > 1
             let table = try CSVDataset(path: path, target: target, features: features, classification: classification)
             switch table.target {
-            case let .classes(labels, names):
+            case let .classes(labels, names)?:
                 try Self.checkClasses(outputs: outputs, classes: names.count, file: file)
                 data = Dataset(inputs: table.inputs, labels: labels, classes: names.count, outputs: outputs, classNames: names)
-            case let .values(values):
+            case let .values(values)?:
                 data = Dataset(inputs: table.inputs, targets: Matrix(rows: values.count, columns: 1, elements: values))
+            case nil:
+                preconditionFailure("the target column is required here")
             }
+            return (data, table.featureNames)
         case .fashionMNIST:
             preconditionFailure("fashion-mnist is read by build, straight into its precision")
         }
-        return data
+        return (data, (1...max(data.features, 1)).map { "x\($0)" })
     }
 }
