@@ -21,6 +21,9 @@ public protocol TrainingData: Sendable {
                until: Int?, epochDone: ((Int) -> Void)?) -> (result: RunResult, model: JSONValue)?
     /// Seconds per epoch of `run`, from training it for `epochs` epochs.
     func secondsPerEpoch(_ run: PlannedRun, epochs: Int) -> Double
+    /// How the kept `model` (model.json) classifies the test set, else the validation set:
+    /// that set's name and the report; nil for regression or without a held-out set.
+    func classification(of model: JSONValue) -> (set: String, report: ClassificationReport)?
     /// `backprop trace`'s output for `run`'s first step: text (`digits` decimals, or all), or JSON.
     func trace(_ run: PlannedRun, json: Bool, digits: Int?) -> String
 }
@@ -121,7 +124,27 @@ extension DataSplits: TrainingData {
             return nil
         }
         if let paused = trained.paused { save?(paused, trained.result.rows, trained.result.seconds) }
-        return (trained.result, ModelFile.json(trained.network, classes: training.classNames))
+        return (trained.result, ModelFile.json(trained.network, classes: training.classNames, features: featureNames, normalization: normalization))
+    }
+
+    public func classification(of model: JSONValue) -> (set: String, report: ClassificationReport)? {
+        guard let (name, set) = test.map({ ("test", $0) }) ?? validation.map({ ("validation", $0) }), let labels = set.labels,
+              let classes = training.classNames, let network = ModelFile.network(model, inputs: features) else { return nil }
+        let net: Network<T> = network.converted()
+        let outputs = net.predict(set.inputs)  // the set is normalised already
+        var predicted = [Int](), scores = [Double]()
+        for r in 0..<outputs.rows {
+            if outputs.columns == 1 {
+                predicted.append(outputs[r, 0] >= 0.5 ? 1 : 0)
+                scores.append(Double(outputs[r, 0]))
+            } else {
+                var best = 0
+                for j in 1..<outputs.columns where outputs[r, j] > outputs[r, best] { best = j }
+                predicted.append(best)
+                scores.append(Double(outputs[r, min(1, outputs.columns - 1)]))
+            }
+        }
+        return (name, ClassificationReport(classes: classes, truth: labels, predicted: predicted, positiveScores: classes.count == 2 ? scores : nil))
     }
 
     public func secondsPerEpoch(_ run: PlannedRun, epochs: Int) -> Double {

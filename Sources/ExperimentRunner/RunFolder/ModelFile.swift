@@ -1,13 +1,22 @@
 import BackpropCore
+import BackpropData
 
-/// model.json: {"layers":[{"weights":[[..]],"biases":[..],"activation":".."}], "classes": [..],
-/// "positive_class": ".."}, weights (inputs x units).
+/// model.json: everything a prediction needs, so that the file is used alone (`backprop
+/// predict`, `evaluate`):
 ///
-/// For classification, `classes` names the classes in the order of the outputs (output j
-/// is classes[j]); for one sigmoid output, `positive_class` is the class its output is the
-/// probability of (classes[1]: the second in sorted order, "1" for 0/1 labels).
+///     {"layers": [{"weights": [[..]], "biases": [..], "activation": ".."}],
+///      "classes": [..], "positive_class": "..", "features": [..],
+///      "normalization": {"shift": [..], "divisor": [..]}}
+///
+/// weights are (inputs x units). For classification, `classes` names the classes in the order
+/// of the outputs (output j is classes[j]); for one sigmoid output, `positive_class` is the
+/// class its output is the probability of (classes[1]: the second in sorted order, "1" for
+/// 0/1 labels). `features` names the input columns in order (a CSV file's header names; x1,
+/// x2, … for generated data). `normalization`, fitted on the training split, is applied to
+/// every input before the network: x' = (x - shift) / divisor, per column.
 public enum ModelFile {
-    public static func json<T: Scalar>(_ network: Network<T>, classes: [String]?) -> JSONValue {
+    public static func json<T: Scalar>(_ network: Network<T>, classes: [String]?, features: [String]? = nil,
+                                       normalization: Normalization.Fitted? = nil) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [("layers", .array(network.layers.indices.map { l in
             .object([
                 ("weights", .array(network.weights(l).nested.map { .array($0.map { .number(Double($0)) }) })),
@@ -18,6 +27,11 @@ public enum ModelFile {
         if let classes {
             members.append(("classes", .array(classes.map(JSONValue.string))))
             if network.outputs == 1 && classes.count == 2 { members.append(("positive_class", .string(classes[1]))) }
+        }
+        if let features { members.append(("features", .array(features.map(JSONValue.string)))) }
+        if let normalization {
+            members.append(("normalization", .object([("shift", .array(normalization.shift.map(JSONValue.number))),
+                                                      ("divisor", .array(normalization.divisor.map(JSONValue.number)))])))
         }
         return .object(members)
     }
