@@ -186,9 +186,9 @@ struct CLI {
         #expect(FileManager.default.fileExists(atPath: run + "/loss.gp") && !FileManager.default.fileExists(atPath: run + "/loss.png"))
         let plot = try CLI.run(["plot", root + "/xor-sweep"])
         #expect(plot.status == 0)
-        // 30 runs' loss plots; the sweep's loss, accuracy and heatmap; a decision boundary for
-        // each of the 6 configurations (XOR is 2-D).
-        #expect(plot.stdout == "rendered 39 of 39 plot scripts in \(root)/xor-sweep\n")
+        // 30 runs' loss plots; the sweep's loss, accuracy, heatmap and importance; a decision
+        // boundary for each of the 6 configurations (XOR is 2-D).
+        #expect(plot.stdout == "rendered 40 of 40 plot scripts in \(root)/xor-sweep\n")
         #expect(FileManager.default.fileExists(atPath: root + "/xor-sweep/loss.png"))
         #expect(FileManager.default.fileExists(atPath: run + "/loss.png"))
     }

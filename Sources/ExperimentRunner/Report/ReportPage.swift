@@ -10,6 +10,8 @@ struct ReportPage {
     let ranked: [Summary.ConfigurationRow]
     /// (folder, name) of every plot written with the summaries.
     let plots: [(directory: String, name: String)]
+    /// The best configuration's confusion matrix, when there is one.
+    var classification: Summary.BestClassification? = nil
     /// configuration id -> the run whose decision boundary was drawn.
     let boundaries: [String: String]
     let heatmap: Bool
@@ -91,7 +93,11 @@ struct ReportPage {
         let sweepPlots = [("loss", "Loss, mean over seeds with a ±1 std band"), ("accuracy", "Accuracy, mean over seeds with a ±1 std band"),
                           ("heatmap", "Heatmap over the first two grid axes"),
                           ("rungs", "The objective by epoch, every configuration until the scheduler stopped it; dashed: the rungs"),
-                          ("trials", "The objective against each searched field, one point per configuration")]
+                          ("trials", "The objective against each searched field, one point per configuration"),
+                          ("parameter", "The objective against the swept parameter: mean ± 1 std over the completed seeds, with their min and max"),
+                          ("importance", "Which parameters mattered: the share of the variance of the objective each explains"),
+                          ("parallel", "Parallel coordinates: one line per configuration across the swept parameters, coloured by its objective"),
+                          ("confusion", "Confusion matrix of the best configuration's best seed on its held-out set")]
         // A picture only where gnuplot drew it (not with --plots none or without gnuplot).
         func drawn(_ file: String) -> Bool { FileManager.default.fileExists(atPath: report.directory.path + "/" + file) }
         let scripted = sweepPlots.filter { p in plots.contains(where: { $0.directory == report.directory.path && $0.name == p.0 }) }
@@ -143,6 +149,28 @@ struct ReportPage {
                 out += "<li>\(p.sentence { "<code>\(e($0))</code>" })</li>\n"
             }
             out += "</ul>\n"
+        }
+
+        if let c = classification {
+            let r = c.report
+            out += "<h2>The best configuration on the \(e(c.set)) set</h2>\n<p><code>\(e(c.run))</code>: the best seed of the best configuration, its kept network "
+            out += "(<a href=\"classes.csv\">classes.csv</a>)."
+            if let auc = r.rocAUC { out += " ROC AUC (<code>\(e(r.classes[1]))</code> positive): \(Summary.format(auc))." }
+            out += "</p>\n<table>\n<tr><th class=\"left\">class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>\n"
+            for i in r.classes.indices {
+                out += "<tr><td class=\"left\"><code>\(e(r.classes[i]))</code></td><td>\(Summary.format(r.precision[i]))</td><td>\(Summary.format(r.recall[i]))</td><td>\(Summary.format(r.f1[i]))</td><td>\(r.support[i])</td></tr>\n"
+            }
+            let total = r.support.reduce(0, +)
+            out += "<tr><td class=\"left\">macro average</td><td>\(Summary.format(r.macro(r.precision)))</td><td>\(Summary.format(r.macro(r.recall)))</td><td>\(Summary.format(r.macro(r.f1)))</td><td>\(total)</td></tr>\n"
+            out += "<tr><td class=\"left\">weighted average</td><td>\(Summary.format(r.weighted(r.precision)))</td><td>\(Summary.format(r.weighted(r.recall)))</td><td>\(Summary.format(r.weighted(r.f1)))</td><td>\(total)</td></tr>\n</table>\n"
+        }
+        if let importance = Importance(plan: report.plan, ranked: ranked) {
+            out += "<h2>Which parameters mattered</h2>\n<p>\(e(importance.method))</p>\n<table>\n<tr><th class=\"left\">parameter</th><th>share of the variance</th></tr>\n"
+            for m in importance.main { out += "<tr><td class=\"left\"><code>\(e(m.parameter))</code></td><td>\(Summary.format(m.share * 100))%</td></tr>\n" }
+            if let i = importance.interaction {
+                out += "<tr><td class=\"left\">interaction <code>\(e(i.parameters))</code> (the strongest pair)</td><td>\(Summary.format(i.share * 100))%</td></tr>\n"
+            }
+            out += "</table>\n"
         }
 
         let boundaryRows = ranked.filter { row in boundaries[row.configurationID].map { drawn("runs/\($0)/boundary.svg") } ?? false }

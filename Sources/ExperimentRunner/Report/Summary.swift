@@ -138,8 +138,17 @@ public enum Summary {
         }
     }
 
+    /// The best configuration's confusion matrix and per-class figures, on a held-out set.
+    public struct BestClassification: Sendable {
+        /// The run whose kept network it is (the best seed of the best configuration).
+        public var run: String
+        /// "test", else "validation".
+        public var set: String
+        public var report: ClassificationReport
+    }
+
     /// summary.md: the ranked table, as GitHub-flavoured Markdown.
-    public static func markdown(_ results: [RunResult], plan: SweepPlan) -> String {
+    public static func markdown(_ results: [RunResult], plan: SweepPlan, classification: BestClassification? = nil) -> String {
         let ranked = ranked(results)
         let validation = results.contains { $0.hasValidation }
         let accuracy = results.contains { $0.hasAccuracy }
@@ -175,6 +184,13 @@ public enum Summary {
             out += "Seed by seed against the best configuration, on the \(metric) (difference: other − best). "
             out += "Runs with the same seed start from the same weights, so the paired difference is the configuration's alone.\n\n"
             for p in paired { out += "- " + p.sentence + "\n" }
+        }
+        if let importance = Importance(plan: plan, ranked: ranked) {
+            out += "\n## Which parameters mattered\n\n" + importance.method + "\n\n" + importance.markdown
+        }
+        if let c = classification {
+            out += "\n## The best configuration on the \(c.set) set\n\n"
+            out += "`\(c.run)`: the best seed of the best configuration, its kept network. classes.csv has these figures.\n\n" + c.report.markdown
         }
         return out
     }

@@ -35,9 +35,10 @@ public struct SweepReport: Sendable {
     public func write(_ results: [RunResult], progress: Progress, runWarnings: [RunResult] = [],
                                data: [Int: LoadedData]? = nil, drawn: [Int: String] = [:]) throws {
         let dir = directory.path
-        try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.sweptAxes), to: dir + "/summary.csv")
-        try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan), to: dir + "/summary.md")
         let ranked = Summary.ranked(results)
+        let classification = data.flatMap { bestClassification(results, ranked: ranked, data: $0) }
+        try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.sweptAxes), to: dir + "/summary.csv")
+        try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan, classification: classification), to: dir + "/summary.md")
         let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
         let table = Curves.table(results, configurations: ranked, hasValidation: hasValidation)
         try ResultsDirectory.writeAtomically(table.csv, to: dir + "/curves.csv")
@@ -84,6 +85,27 @@ public struct SweepReport: Sendable {
             try ResultsDirectory.writeAtomically(csv, to: dir + "/trials.csv")
             plots.append((dir, "trials", script))
         }
+        if let c = classification {
+            try ResultsDirectory.writeAtomically(c.report.csv, to: dir + "/classes.csv")
+            try ResultsDirectory.writeAtomically(AnalysisPlots.confusionCSV(c.report), to: dir + "/confusion.csv")
+            plots.append((dir, "confusion", AnalysisPlots.confusionScript(c.report, title: "\(plan.name): confusion matrix of \(c.run) on the \(c.set) set")))
+        }
+        if let importance = Importance(plan: plan, ranked: ranked) {
+            try ResultsDirectory.writeAtomically(importance.csv, to: dir + "/importance.csv")
+            plots.append((dir, "importance", AnalysisPlots.importanceScript(
+                title: "\(plan.name): share of the variance of the mean \(metric) explained by each parameter" + (importance.exact ? "" : " (estimated)"))))
+        }
+        if let csv = AnalysisPlots.parameterCSV(plan, ranked: ranked),
+           let script = AnalysisPlots.parameterScript(plan, ranked: ranked, title: "\(plan.name): \(metric) against \(plan.sweptAxes[0].label), over the completed seeds", metric: metric) {
+            try ResultsDirectory.writeAtomically(csv, to: dir + "/parameter.csv")
+            plots.append((dir, "parameter", script))
+        }
+        if let csv = AnalysisPlots.parallelCSV(plan, ranked: ranked),
+           let script = AnalysisPlots.parallelScript(plan, ranked: ranked, title: "\(plan.name): every configuration across the swept parameters, coloured by its mean \(metric)",
+                                                     metric: metric, lowerIsBetter: plan.objective.mode == .min) {
+            try ResultsDirectory.writeAtomically(csv, to: dir + "/parallel.csv")
+            plots.append((dir, "parallel", script))
+        }
         var boundaries = [String: String]()  // configuration id -> its best run's id
         // With --plots all, every configuration's; else those of the configurations the
         // loss plot draws (the page names the others).
@@ -125,9 +147,24 @@ public struct SweepReport: Sendable {
             let more = runWarnings.filter { $0.plotWarning != nil }.count - 1
             progress.warn(first.plotWarning! + (more > 0 ? " (and \(more) more run plots)" : ""))
         }
-        let page = ReportPage(report: self, results: results, ranked: ranked, plots: plots.map { ($0.directory, $0.name) },
+        let page = ReportPage(report: self, results: results, ranked: ranked, plots: plots.map { ($0.directory, $0.name) }, classification: classification,
                               boundaries: boundaries, heatmap: plots.contains { $0.name == "heatmap" }, drawn: shown)
         try ResultsDirectory.writeAtomically(page.html, to: dir + "/index.html")
+    }
+
+    /// The best configuration's classification of the test set (else validation): its best
+    /// completed seed's kept network (model.json), as the decision boundary picks it. nil
+    /// for regression, without a held-out set, or when nothing completed.
+    func bestClassification(_ results: [RunResult], ranked: [Summary.ConfigurationRow], data: [Int: LoadedData])
+        -> Summary.BestClassification? {
+        guard let best = ranked.first(where: { $0.n > 0 && !$0.troubled }) else { return nil }
+        let objective = plan.objective
+        let chosen = results.filter { $0.run.configurationIndex == best.index && $0.status == .completed && $0.finalRankingLoss != nil }
+            .min { objective.isBetter($0.finalRankingLoss!, than: $1.finalRankingLoss!) }
+        guard let chosen, let loaded = data[chosen.run.index],
+              let bytes = try? readFile(directory.runPath(chosen.run.id) + "/model.json"), let json = try? JSONParser.parse(bytes),
+              let (set, report) = loaded.splits.classification(of: json) else { return nil }
+        return Summary.BestClassification(run: chosen.run.id, set: set, report: report)
     }
 
     /// The ranked configurations (indices into `ranked`) the sweep plots draw: the best
