@@ -1,0 +1,104 @@
+import Foundation
+
+/// `backprop report results/`: results/index.html, a static page (no script) with one row
+/// per sweep in the folder: its best configuration by its own ranking metric, that metric,
+/// the runs complete, when it last ran, and a link to the sweep's own page. Sweeps that
+/// cannot be read are listed with the reason, never dropped.
+public enum ResultsIndex {
+    public struct Entry: Sendable {
+        public var name: String
+        public var description: String?
+        /// The last time a process wrote it (provenance.json's last session end, else spec.json's time).
+        public var date: String
+        public var runs: Int
+        public var complete: Int
+        public var metric: String
+        public var best: Summary.ConfigurationRow?
+        /// Why the sweep could not be read.
+        public var problem: String?
+    }
+
+    /// Every sweep under `root` (a folder holding spec.json), newest first.
+    public static func entries(root: String) -> [Entry] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter {
+            FileManager.default.fileExists(atPath: "\(root)/\($0)/spec.json")
+        }
+        return names.map { entry(root + "/" + $0, name: $0) }.sorted { ($0.date, $1.name) > ($1.date, $0.name) }
+    }
+
+    static func entry(_ folder: String, name: String) -> Entry {
+        let date = lastSession(folder) ?? modified(folder + "/spec.json")
+        do {
+            let report = try SweepReport.forResults(folder, gnuplot: nil, jobs: 1)
+            let results = report.folder.completeOnDisk(data: nil).values.sorted { $0.run.index < $1.run.index }
+            let ranked = Summary.ranked(results)
+            let metric = Summary.rankingMetric(hasValidation: results.contains { $0.hasValidation }, objective: report.plan.objective)
+            return Entry(name: name, description: report.plan.runs.first?.spec.description, date: date, runs: report.plan.runs.count,
+                         complete: results.count, metric: metric, best: ranked.first(where: { $0.n > 0 }), problem: nil)
+        } catch {
+            return Entry(name: name, description: nil, date: date, runs: 0, complete: 0, metric: "", best: nil, problem: "\(error)")
+        }
+    }
+
+    /// The end (else start) of the last session provenance.json records.
+    static func lastSession(_ folder: String) -> String? {
+        guard let bytes = try? readFile(folder + "/provenance.json"), let json = try? JSONParser.parse(bytes),
+              case let .array(sessions)? = json["sessions"], let last = sessions.last else { return nil }
+        if case let .string(s)? = last["ended"] { return s }
+        if case let .string(s)? = last["started"] { return s }
+        return nil
+    }
+
+    static func modified(_ file: String) -> String {
+        guard let date = (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date else { return "" }
+        return Provenance.timestamp(date)
+    }
+
+    public static func html(_ entries: [Entry]) -> String {
+        let e = ReportPage.escape
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
+            <title>backprop results</title>
+            <style>
+            body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; max-width: 1100px; margin: 2em auto; padding: 0 1em; }
+            table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+            th, td { padding: 0.3em 0.6em; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
+            th { background: #f4f6f8; } td.left, th.left { text-align: left; } .meta { color: #555; }
+            code { font: 0.85em ui-monospace, SFMono-Regular, Menlo, monospace; background: #f4f6f8; padding: 0.1em 0.3em; border-radius: 3px; }
+            </style>
+            </head>
+            <body>
+            <h1>backprop results</h1>
+
+            """
+        out += "<p class=\"meta\">\(entries.count) sweep\(entries.count == 1 ? "" : "s"), newest first. Each is ranked by its own metric (its spec's objective); "
+        out += "a sweep's page has its plots and every configuration.</p>\n"
+        out += "<table>\n<tr><th class=\"left\">sweep</th><th class=\"left\">best configuration</th><th class=\"left\">metric</th><th>mean ± std</th><th>n</th>"
+        out += "<th>accuracy (mean)</th><th>runs complete</th><th class=\"left\">last run</th></tr>\n"
+        for entry in entries {
+            let link = "<a href=\"\(ReportPage.link(entry.name + "/index.html"))\">\(e(entry.name))</a>"
+            let about = entry.description.map { "<br/><span class=\"meta\">\(e($0))</span>" } ?? ""
+            if let problem = entry.problem {
+                out += "<tr><td class=\"left\">\(link)\(about)</td><td class=\"left\" colspan=\"6\">cannot be read: \(e(problem))</td><td class=\"left\">\(e(entry.date))</td></tr>\n"
+                continue
+            }
+            let best = entry.best
+            out += "<tr><td class=\"left\">\(link)\(about)</td><td class=\"left\">\(best.map { "<code>\(e($0.configurationID))</code>" } ?? "none complete")</td>"
+            out += "<td class=\"left\">\(e(entry.metric))</td><td>\(best?.meanText ?? "—")</td><td>\(best?.n ?? 0)</td>"
+            out += "<td>\(best?.meanAccuracyText ?? "—")</td><td>\(entry.complete) of \(entry.runs)</td><td class=\"left\">\(e(entry.date))</td></tr>\n"
+        }
+        return out + "</table>\n</body>\n</html>\n"
+    }
+
+    /// Writes root/index.html; returns the sweeps it lists.
+    @discardableResult
+    public static func write(root: String) throws -> [Entry] {
+        let list = entries(root: root)
+        try ResultsDirectory.writeAtomically(html(list), to: root + "/index.html")
+        return list
+    }
+}
