@@ -80,6 +80,34 @@ import TestSupport
         #expect(notARun.status == 2 && notARun.stderr.contains("not a run folder"), "\(notARun.stderr)")
     }
 
+    /// A generated dataset, standardised, in float32: evaluate on its validation rows (x1, x2
+    /// and "target", as the README says) gives the run's logged figures exactly.
+    @Test func evaluateOnAGeneratedDatasetsValidationRows() throws {
+        let root = temporaryPath("moons32")
+        let text = #"""
+        {"name": "g", "dataset": {"name": "moons", "samples": 90, "noise": 0.25, "validation": 0.3, "seed": 5, "normalize": "standard"},
+         "model": {"layers": [{"units": 6, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]},
+         "loss": "binary_cross_entropy", "optimizer": {"learning_rate": 0.3}, "training": {"epochs": 25, "precision": "float32"}, "seeds": [2]}
+        """#
+        let spec = CLI.temporarySpec(text)
+        let out = try CLI.run(["run", spec, "--results", root, "--quiet"], environment: Self.environment)
+        #expect(out.status == 0, "\(out.stderr)")
+        let plan = try SweepPlan.load(file: spec)
+        var dataset = plan.runs[0].spec.dataset
+        dataset.normalize = .none
+        let v = try dataset.build(as: Double.self, outputs: 1, loss: .binaryCrossEntropy, file: spec).validation!
+        var csv = "x1,x2,target\n"
+        for r in 0..<v.count { csv += "\(v.inputs[r, 0]),\(v.inputs[r, 1]),\(v.labels![r])\n" }
+        let file = writeFile(csv, to: temporaryPath("moons-validation") + ".csv")
+        let summary = CSV.parse(try String(contentsOfFile: root + "/g/summary.csv", encoding: .utf8))
+        let row = Dictionary(uniqueKeysWithValues: zip(summary[0], summary[1]))
+        let e = try CLI.run(["evaluate", root + "/g/runs/seed=2", file])
+        #expect(e.status == 0, "\(e.stderr)")
+        #expect(e.stdout.contains("loss (binary_cross_entropy): \(row["val_loss"]!)\n"), "\(e.stdout)")
+        #expect(e.stdout.contains("accuracy: \(row["val_accuracy"]!) ("), "\(e.stdout)")
+        #expect(e.stdout.contains("ROC AUC (`1` as the positive class): "))
+    }
+
     @Test func aGeneratedDatasetsModelNamesItsInputsX1X2() throws {
         let root = temporaryPath("moons")
         let spec = CLI.temporarySpec(#"""

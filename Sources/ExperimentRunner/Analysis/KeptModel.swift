@@ -20,7 +20,8 @@ public struct KeptModel: Sendable {
     public init(folder: String) throws {
         let dir = ResultsDirectory.display(folder)
         self.folder = dir
-        let modelFile = dir + "/model.json", configFile = dir + "/config.json"
+        let runFolder = RunFolder(path: dir)
+        let modelFile = runFolder.modelFile, configFile = runFolder.configFile
         guard FileManager.default.fileExists(atPath: modelFile), FileManager.default.fileExists(atPath: configFile) else {
             throw ResultsError(path: dir, message: "not a run folder (no model.json and config.json): give results/<name>/runs/<run id>")
         }
