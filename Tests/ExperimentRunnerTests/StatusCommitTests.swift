@@ -58,7 +58,7 @@ import TestSupport
         var p = pending(root)
         // The second run's folder is a file now: its status.json cannot be written.
         try FileManager.default.removeItem(atPath: root + "/runs/seed=2")
-        FileManager.default.createFile(atPath: root + "/runs/seed=2", contents: Data())
+        _ = FileManager.default.createFile(atPath: root + "/runs/seed=2", contents: Data())
         for x in p { commit.submit(x) }
         p.removeAll()
         let failed = commit.drain()

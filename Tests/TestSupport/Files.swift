@@ -38,7 +38,7 @@ public func writeFile(_ bytes: [UInt8], to path: String, gzip: Bool = false) -> 
         _ = bytes.withUnsafeBytes { gzwrite(f, $0.baseAddress, UInt32($0.count)) }
         gzclose(f)
     } else {
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     }
     return path
 }

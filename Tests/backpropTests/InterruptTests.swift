@@ -138,7 +138,7 @@ import TestSupport
     @Test func aFileWhereARunFolderBelongsIsOneLineExitTwo() throws {
         let root = temporaryPath("fail")
         try FileManager.default.createDirectory(atPath: root + "/xor/runs", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: root + "/xor/runs/seed=42", contents: Data())
+        _ = FileManager.default.createFile(atPath: root + "/xor/runs/seed=42", contents: Data())
         let out = try CLI.run(["run", "experiments/xor.json", "--results", root], environment: ["BACKPROP_GNUPLOT": "/nonexistent"])
         #expect(out.status == 2)
         #expect(out.stderr == "backprop: \(root)/xor/runs/seed=42: cannot create the folder: a file stands where a folder belongs; move it or choose another --results folder\n")

@@ -49,20 +49,16 @@ struct ReportPage {
         }.joined(separator: "/")
     }
 
-    var html: String {
-        let plan = report.plan, e = Self.escape
-        let seeds = plan.seedCount
-        let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
-        let hasTest = results.contains { $0.test?.accuracy != nil }
-        let metric = Summary.rankingMetric(hasValidation: hasValidation, objective: report.plan.objective)
-        let complete = results.filter { $0.status == .completed || $0.status == .diverged }.count
-        var out = """
+    /// What every page begins with: the document type, the title and the one stylesheet
+    /// (the sweep's page and the page across sweeps look alike).
+    static func head(title: String) -> String {
+        """
             <!DOCTYPE html>
             <html lang="en">
             <head>
             <meta charset="utf-8"/>
             <meta name="viewport" content="width=device-width, initial-scale=1"/>
-            <title>\(e(plan.name)): backprop report</title>
+            <title>\(escape(title))</title>
             <style>
             body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; max-width: 1100px; margin: 2em auto; padding: 0 1em; }
             h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ddd; }
@@ -80,6 +76,18 @@ struct ReportPage {
             </style>
             </head>
             <body>
+
+            """
+    }
+
+    var html: String {
+        let plan = report.plan, e = Self.escape
+        let seeds = plan.seedCount
+        let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
+        let hasTest = results.contains { $0.test?.accuracy != nil }
+        let metric = Summary.rankingMetric(hasValidation: hasValidation, objective: report.plan.objective)
+        let complete = results.filter { $0.status == .completed || $0.status == .diverged }.count
+        var out = Self.head(title: "\(plan.name): backprop report") + """
             <h1>\(e(plan.name))</h1>
 
             """

@@ -56,22 +56,7 @@ public enum ResultsIndex {
 
     public static func html(_ entries: [Entry]) -> String {
         let e = ReportPage.escape
-        var out = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8"/>
-            <meta name="viewport" content="width=device-width, initial-scale=1"/>
-            <title>backprop results</title>
-            <style>
-            body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; max-width: 1100px; margin: 2em auto; padding: 0 1em; }
-            table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-            th, td { padding: 0.3em 0.6em; border-bottom: 1px solid #e4e4e4; text-align: right; vertical-align: top; }
-            th { background: #f4f6f8; } td.left, th.left { text-align: left; } .meta { color: #555; }
-            code { font: 0.85em ui-monospace, SFMono-Regular, Menlo, monospace; background: #f4f6f8; padding: 0.1em 0.3em; border-radius: 3px; }
-            </style>
-            </head>
-            <body>
+        var out = ReportPage.head(title: "backprop results") + """
             <h1>backprop results</h1>
 
             """
