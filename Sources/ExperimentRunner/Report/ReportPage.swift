@@ -12,6 +12,8 @@ struct ReportPage {
     let plots: [(directory: String, name: String)]
     /// The best configuration's confusion matrix, when there is one.
     var classification: Summary.BestClassification? = nil
+    /// Which parameters mattered, as summary.md and importance.csv have it.
+    var importance: Importance? = nil
     /// configuration id -> the run whose decision boundary was drawn.
     let boundaries: [String: String]
     let heatmap: Bool
@@ -172,7 +174,7 @@ struct ReportPage {
             out += "<tr><td class=\"left\">macro average</td><td>\(Summary.format(r.macro(r.precision)))</td><td>\(Summary.format(r.macro(r.recall)))</td><td>\(Summary.format(r.macro(r.f1)))</td><td>\(total)</td></tr>\n"
             out += "<tr><td class=\"left\">weighted average</td><td>\(Summary.format(r.weighted(r.precision)))</td><td>\(Summary.format(r.weighted(r.recall)))</td><td>\(Summary.format(r.weighted(r.f1)))</td><td>\(total)</td></tr>\n</table>\n"
         }
-        if let importance = Importance(plan: report.plan, ranked: ranked) {
+        if let importance {
             out += "<h2>Which parameters mattered</h2>\n<p>\(e(importance.method))</p>\n<table>\n<tr><th class=\"left\">parameter</th><th>share of the variance</th></tr>\n"
             for m in importance.main { out += "<tr><td class=\"left\"><code>\(e(m.parameter))</code></td><td>\(Summary.format(m.share * 100))%</td></tr>\n" }
             if let i = importance.interaction {

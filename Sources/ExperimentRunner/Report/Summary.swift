@@ -148,7 +148,9 @@ public enum Summary {
     }
 
     /// summary.md: the ranked table, as GitHub-flavoured Markdown.
-    public static func markdown(_ results: [RunResult], plan: SweepPlan, classification: BestClassification? = nil) -> String {
+    /// - Parameter importance: `Importance(plan:ranked:)` of these results, computed once by the caller.
+    public static func markdown(_ results: [RunResult], plan: SweepPlan, classification: BestClassification? = nil,
+                                importance: Importance? = nil) -> String {
         let ranked = ranked(results)
         let validation = results.contains { $0.hasValidation }
         let accuracy = results.contains { $0.hasAccuracy }
@@ -185,7 +187,7 @@ public enum Summary {
             out += "Runs with the same seed start from the same weights, so the paired difference is the configuration's alone.\n\n"
             for p in paired { out += "- " + p.sentence + "\n" }
         }
-        if let importance = Importance(plan: plan, ranked: ranked) {
+        if let importance {
             out += "\n## Which parameters mattered\n\n" + importance.method + "\n\n" + importance.markdown
         }
         if let c = classification {

@@ -37,8 +37,10 @@ public struct SweepReport: Sendable {
         let dir = directory.path
         let ranked = Summary.ranked(results)
         let classification = data.flatMap { bestClassification(results, ranked: ranked, data: $0) }
+        let importance = Importance(plan: plan, ranked: ranked)
         try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.sweptAxes), to: dir + "/summary.csv")
-        try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan, classification: classification), to: dir + "/summary.md")
+        try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan, classification: classification, importance: importance),
+                                             to: dir + "/summary.md")
         let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
         let table = Curves.table(results, configurations: ranked, hasValidation: hasValidation)
         try ResultsDirectory.writeAtomically(table.csv, to: dir + "/curves.csv")
@@ -90,7 +92,7 @@ public struct SweepReport: Sendable {
             try ResultsDirectory.writeAtomically(AnalysisPlots.confusionCSV(c.report), to: dir + "/confusion.csv")
             plots.append((dir, "confusion", AnalysisPlots.confusionScript(c.report, title: "\(plan.name): confusion matrix of \(c.run) on the \(c.set) set")))
         }
-        if let importance = Importance(plan: plan, ranked: ranked) {
+        if let importance {
             try ResultsDirectory.writeAtomically(importance.csv, to: dir + "/importance.csv")
             plots.append((dir, "importance", AnalysisPlots.importanceScript(
                 title: "\(plan.name): share of the variance of the mean \(metric) explained by each parameter" + (importance.exact ? "" : " (estimated)"))))
@@ -147,7 +149,7 @@ public struct SweepReport: Sendable {
             let more = runWarnings.filter { $0.plotWarning != nil }.count - 1
             progress.warn(first.plotWarning! + (more > 0 ? " (and \(more) more run plots)" : ""))
         }
-        let page = ReportPage(report: self, results: results, ranked: ranked, plots: plots.map { ($0.directory, $0.name) }, classification: classification,
+        let page = ReportPage(report: self, results: results, ranked: ranked, plots: plots.map { ($0.directory, $0.name) }, classification: classification, importance: importance,
                               boundaries: boundaries, heatmap: plots.contains { $0.name == "heatmap" }, drawn: shown)
         try ResultsDirectory.writeAtomically(page.html, to: dir + "/index.html")
     }
