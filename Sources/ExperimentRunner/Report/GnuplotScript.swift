@@ -10,8 +10,12 @@ public enum GnuplotScript {
     /// `report.curves` says otherwise (one colour each).
     public static let defaultCurves = 8
 
+    /// `s` as a double-quoted gnuplot string. Most strings need no escape: a scan of their
+    /// bytes decides (Foundation's replacingOccurrences costs far more, and every run's loss.gp
+    /// quotes several).
     public static func quoted(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A }) else { return "\"" + s + "\"" }
+        return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 

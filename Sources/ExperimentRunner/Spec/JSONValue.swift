@@ -129,6 +129,8 @@ extension JSONValue {
     }
 
     static func quote(_ s: String) -> String {
+        // Keys and most values need no escape: a scan of their bytes decides.
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
