@@ -55,6 +55,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // make bench only: the matrix products of a Fashion-MNIST epoch alone, through the
+        // engine's own gemm calls (the bound section 2 compares an epoch with).
+        .executableTarget(name: "gemm-bound", dependencies: ["BackpropCore"], path: "bench/GemmBound"),
         // Helpers shared by the test targets: tolerant comparisons, the reference product.
         .target(name: "TestSupport", dependencies: ["BackpropCore", "CZlib"], path: "Tests/TestSupport"),
         .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "TestSupport", .product(name: "RealModule", package: "swift-numerics")]),

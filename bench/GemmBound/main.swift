@@ -1,0 +1,47 @@
+// make bench, section 2's bound: the matrix products of one Fashion-MNIST 784-100-10 epoch
+// (batch 200, 60,000 images) alone, through the same gemm calls backprop makes (BackpropCore's
+// `Scalar.gemm`: OpenBLAS, one thread), at the same shapes.
+//
+//     gemm-bound float64|float32
+//
+// Per batch: the forward products X·W1 (200x784 by 784x100) and H·W2 (200x100 by 100x10), the
+// backward ones dW2 = Hᵀ·δ2, δH = δ2·W2ᵀ and dW1 = Xᵀ·δ1. (backprop measures the epoch's training
+// loss and accuracy from the batches' own forward passes, and the benchmark's spec has no
+// validation set: there is no other product.) Prints the best of 5 epochs, in seconds.
+import BackpropCore
+import Foundation
+
+func epoch<T: Scalar>(_: T.Type) -> Double {
+    let n = 60_000, batch = 200, inputs = 784, hidden = 100, outputs = 10
+    var x = [T](repeating: 0, count: n * inputs)
+    for i in x.indices { x[i] = T(Double(i % 255) / 255) }
+    let w1 = [T](repeating: T(0.01), count: inputs * hidden), w2 = [T](repeating: T(0.01), count: hidden * outputs)
+    let d2 = [T](repeating: T(0.001), count: batch * outputs)
+    var h = [T](repeating: 0, count: batch * hidden), o = [T](repeating: 0, count: batch * outputs)
+    var d1 = [T](repeating: 0, count: batch * hidden), g1 = [T](repeating: 0, count: inputs * hidden), g2 = [T](repeating: 0, count: hidden * outputs)
+    var best = Double.infinity
+    for _ in 0..<5 {
+        let start = Date()
+        x.withUnsafeBufferPointer { x in
+            for b in stride(from: 0, to: n, by: batch) {
+                let xb = x.baseAddress! + b * inputs
+                T.gemm(transA: false, transB: false, m: batch, n: hidden, k: inputs, alpha: 1, a: xb, lda: inputs, b: w1, ldb: hidden, beta: 0, c: &h, ldc: hidden)
+                T.gemm(transA: false, transB: false, m: batch, n: outputs, k: hidden, alpha: 1, a: h, lda: hidden, b: w2, ldb: outputs, beta: 0, c: &o, ldc: outputs)
+                T.gemm(transA: true, transB: false, m: hidden, n: outputs, k: batch, alpha: 1, a: h, lda: hidden, b: d2, ldb: outputs, beta: 0, c: &g2, ldc: outputs)
+                T.gemm(transA: false, transB: true, m: batch, n: hidden, k: outputs, alpha: 1, a: d2, lda: outputs, b: w2, ldb: outputs, beta: 0, c: &d1, ldc: hidden)
+                T.gemm(transA: true, transB: false, m: inputs, n: hidden, k: batch, alpha: 1, a: xb, lda: inputs, b: d1, ldb: hidden, beta: 0, c: &g1, ldc: hidden)
+            }
+        }
+        best = min(best, Date().timeIntervalSince(start))
+    }
+    return best
+}
+
+BLAS.useSingleThread()
+switch CommandLine.arguments.dropFirst().first {
+case "float64": print(epoch(Double.self))
+case "float32": print(epoch(Float.self))
+default:
+    FileHandle.standardError.write(Data("usage: gemm-bound float64|float32\n".utf8))
+    exit(2)
+}
