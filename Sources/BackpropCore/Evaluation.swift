@@ -42,10 +42,19 @@ extension Network {
         return Evaluation(loss: total, accuracy: data.labels == nil ? nil : Double(correct) / Double(max(data.count, 1)))
     }
 
-    static func predictedClass(_ row: UnsafePointer<T>, columns: Int) -> Int {
+    /// The class a row of outputs predicts: one column is a binary classifier thresholded at
+    /// 0.5, several are classified by their argmax (the first of equal maxima).
+    public static func predictedClass(_ row: UnsafePointer<T>, columns: Int) -> Int {
         if columns == 1 { return row[0] >= 0.5 ? 1 : 0 }
         var best = 0
         for j in 1..<columns where row[j] > row[best] { best = j }
         return best
+    }
+
+    /// `predictedClass` of every row of `outputs` (rows, outputs): what `evaluate` counts.
+    public static func predictedClasses(_ outputs: Matrix<T>) -> [Int] {
+        outputs.elements.withUnsafeBufferPointer { o in
+            (0..<outputs.rows).map { predictedClass(o.baseAddress! + $0 * outputs.columns, columns: outputs.columns) }
+        }
     }
 }

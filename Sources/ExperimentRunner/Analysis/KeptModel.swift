@@ -119,26 +119,16 @@ public struct KeptModel: Sendable {
         return (outputs, net.evaluate(converted, loss: run.spec.loss, workspace: workspace))
     }
 
-    /// Each row's predicted class (as `Network.evaluate` decides it) and its probabilities, one per
-    /// class (for one sigmoid output: 1 - p and p).
+    /// Each row's predicted class (`Network.predictedClass`, as `evaluate` decides it) and its
+    /// probabilities, one per class (for one sigmoid output: 1 - p and p).
     public func classify(_ outputs: Matrix<Double>) -> (classes: [Int], probabilities: Matrix<Double>) {
-        let k = outputs.columns == 1 ? 2 : outputs.columns
-        var p = Matrix<Double>(rows: outputs.rows, columns: k), predicted = [Int]()
+        guard outputs.columns == 1 else { return (Network<Double>.predictedClasses(outputs), outputs) }
+        var p = Matrix<Double>(rows: outputs.rows, columns: 2)
         for r in 0..<outputs.rows {
-            if outputs.columns == 1 {
-                p[r, 0] = 1 - outputs[r, 0]
-                p[r, 1] = outputs[r, 0]
-                predicted.append(outputs[r, 0] >= 0.5 ? 1 : 0)
-            } else {
-                var best = 0
-                for j in 0..<k {
-                    p[r, j] = outputs[r, j]
-                    if outputs[r, j] > outputs[r, best] { best = j }
-                }
-                predicted.append(best)
-            }
+            p[r, 0] = 1 - outputs[r, 0]
+            p[r, 1] = outputs[r, 0]
         }
-        return (predicted, p)
+        return (Network<Double>.predictedClasses(outputs), p)
     }
 
     /// predictions.csv: `row`, then `predicted` and one `p(<class>)` column per class, or one

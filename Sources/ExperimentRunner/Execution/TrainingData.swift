@@ -132,18 +132,9 @@ extension DataSplits: TrainingData {
               let classes = training.classNames, let network = ModelFile.network(model, inputs: features) else { return nil }
         let net: Network<T> = network.converted()
         let outputs = net.predict(set.inputs)  // the set is normalised already
-        var predicted = [Int](), scores = [Double]()
-        for r in 0..<outputs.rows {
-            if outputs.columns == 1 {
-                predicted.append(outputs[r, 0] >= 0.5 ? 1 : 0)
-                scores.append(Double(outputs[r, 0]))
-            } else {
-                var best = 0
-                for j in 1..<outputs.columns where outputs[r, j] > outputs[r, best] { best = j }
-                predicted.append(best)
-                scores.append(Double(outputs[r, min(1, outputs.columns - 1)]))
-            }
-        }
+        let predicted = Network<T>.predictedClasses(outputs)
+        // The probability of class 1: the one output, or the second column.
+        let scores = (0..<outputs.rows).map { Double(outputs[$0, min(1, outputs.columns - 1)]) }
         return (name, ClassificationReport(classes: classes, truth: labels, predicted: predicted, positiveScores: classes.count == 2 ? scores : nil))
     }
 

@@ -13,22 +13,26 @@ public struct PairedComparison: Sendable, Equatable {
     public var meanDifference: Double?
     public var stdDifference: Double?
 
+    /// A configuration's objective seed by seed: each completed seed's kept network, a diverged
+    /// seed as the worst value; the others have none.
+    static func bySeed(_ results: [RunResult], configuration: Int, objective: Objective) -> [UInt64: Double] {
+        var out = [UInt64: Double]()
+        for r in results where r.run.configurationIndex == configuration {
+            switch r.status {
+            case .completed: if let l = r.finalRankingLoss { out[r.run.seed] = l }
+            case .diverged: out[r.run.seed] = objective.worst
+            default: break
+            }
+        }
+        return out
+    }
+
     /// The best configuration against every other, best-ranked first (at most `limit`), when
     /// they share at least two seeds.
     public static func againstBest(_ results: [RunResult], ranked: [Summary.ConfigurationRow], limit: Int = 10) -> [PairedComparison] {
         guard let best = ranked.first, best.diverged + best.failed == 0 else { return [] }
         let objective = Summary.objective(results)
-        func losses(_ configuration: Int) -> [UInt64: Double] {
-            var out = [UInt64: Double]()
-            for r in results where r.run.configurationIndex == configuration {
-                switch r.status {
-                case .completed: if let l = r.finalRankingLoss { out[r.run.seed] = l }
-                case .diverged: out[r.run.seed] = objective.worst
-                default: break
-                }
-            }
-            return out
-        }
+        func losses(_ configuration: Int) -> [UInt64: Double] { bySeed(results, configuration: configuration, objective: objective) }
         let reference = losses(best.index)
         var out = [PairedComparison]()
         for row in ranked.dropFirst().prefix(limit) {

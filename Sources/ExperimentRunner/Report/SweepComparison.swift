@@ -52,18 +52,11 @@ public struct SweepComparison: Sendable {
             problem = "the sweeps rank by different metrics (\(metricA) and \(metricB)): nothing is compared"
             return
         }
-        func bySeed(_ results: [RunResult], _ configuration: Int) -> [UInt64: Double] {
-            var out = [UInt64: Double]()
-            for r in results where r.run.configurationIndex == configuration {
-                if r.status == .completed, let l = r.finalRankingLoss { out[r.run.seed] = l }
-                if r.status == .diverged { out[r.run.seed] = objective.worst }
-            }
-            return out
-        }
         let rowsB = Dictionary(rankedB.map { ($0.configurationID, $0) }, uniquingKeysWith: { x, _ in x })
         for rowA in rankedA {
             guard let rowB = rowsB[rowA.configurationID] else { continue }
-            let sa = bySeed(resultsA, rowA.index), sb = bySeed(resultsB, rowB.index)
+            let sa = PairedComparison.bySeed(resultsA, configuration: rowA.index, objective: objective)
+            let sb = PairedComparison.bySeed(resultsB, configuration: rowB.index, objective: objective)
             let shared = sa.keys.filter { sb[$0] != nil }.sorted()
             let differences = shared.map { sb[$0]! - sa[$0]! }.filter(\.isFinite)
             pairs.append(Pair(configuration: rowA.configurationID, a: rowA, b: rowB, seeds: shared.count,
