@@ -40,6 +40,17 @@ public final class TrainingLoop<T: Scalar> {
     /// Full batch: whether the workspace holds the forward pass of the current parameters
     /// (the update reuses it). A resumed loop computes it again first.
     var forwardIsCurrent = false
+    /// Full batch on a network of a handful of numbers, without diagnostics: the fused step
+    /// (`TinyNetwork`), the same arithmetic without the general path's overhead.
+    var tiny: TinyNetwork<T>?
+
+    /// Whether epochs run through the fused step of tiny networks (`TinyNetwork`). Set it to
+    /// false to train the general way (the tests compare the two, bit for bit); setting it to
+    /// true changes nothing.
+    public var usesTinyStep: Bool {
+        get { tiny != nil }
+        set { if !newValue { tiny = nil } }
+    }
 
     public init(configuration: TrainingConfiguration, network initial: Network<T>, data: Dataset<T>, validation: Dataset<T>? = nil) {
         precondition(data.count > 0 && data.features == initial.inputs && data.outputs == initial.outputs,
@@ -59,6 +70,8 @@ public final class TrainingLoop<T: Scalar> {
         order = Array(0..<n)
         stopping = configuration.earlyStopping.map { EarlyStopping.Tracker<T>(rule: $0) }
         tracker = configuration.diagnostics ? DiagnosticsTracker<T>(network: initial) : nil
+        tiny = batch == n && tracker == nil && TinyNetwork.qualifies(initial, rows: n)
+            ? TinyNetwork(network: initial, rows: n, workspace: workspace) : nil
     }
 
     /// A loop that continues from `state` (saved by a loop of the same configuration, network
@@ -108,6 +121,7 @@ public final class TrainingLoop<T: Scalar> {
         let stop = min(last ?? epochs, epochs)
         let labels = data.labels, fullBatch = batch == n
         let workspace = workspace, evaluation = evaluation, optimizer = optimizer, tracker = tracker, validation = validation
+        let tiny = tiny, count = network.parameters.count
         let decay = T(configuration.optimizer.weightDecay)
         var network = network, rng = rng, order = order, stopping = stopping
         var epoch = epoch, forwardIsCurrent = forwardIsCurrent
@@ -174,7 +188,17 @@ public final class TrainingLoop<T: Scalar> {
                         network.trainingStep(x, target: t, rows: rows, loss: loss, weightDecay: decay, optimizer: optimizer,
                                              learningRate: rate, workspace: workspace, tracker: tracker)
                     }
-                    if fullBatch {
+                    if let tiny {
+                        network.parameters.withUnsafeMutableBufferPointer { p in
+                            let p0 = p.baseAddress!
+                            if !forwardIsCurrent { tiny.forward(x0, parameters: p0) }
+                            tiny.backward(x0, target: t0, parameters: p0, loss: loss, weightDecay: decay)
+                            optimizer.step(parameters: p0, gradients: tiny.gradients, count: count, learningRate: rate)
+                            tiny.forward(x0, parameters: p0)
+                        }
+                        forwardIsCurrent = true
+                        tally.add(network, workspace, target: t0, rows: n) { labels?[$0] }
+                    } else if fullBatch {
                         // The update reuses the forward pass of the current parameters.
                         if !forwardIsCurrent { network.forward(x0, rows: n, workspace: workspace) }
                         update(x0, t0, rows: n)
