@@ -15,6 +15,8 @@ import RealModule
 /// derived in double precision and rounded once to T: β2, 1 - β (not 1 - Float(β), which
 /// is 1.3e-5 off for β2 = 0.999) and lr / (1 - β1^t). So float32 follows PyTorch's float32
 /// as float64 follows its float64.
+///
+/// With `decay`, the gradient of a weight is g + λ/n·w, formed in the same pass (`FoldedDecay`).
 public final class Adam<T: Scalar> {
     public let beta1: Double
     public let beta2: Double
@@ -32,7 +34,8 @@ public final class Adam<T: Scalar> {
         v = StateBuffer(count: parameterCount)
     }
 
-    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: Double) {
+    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: Double,
+                     decay: FoldedDecay<T>? = nil) {
         t += 1
         // The bias corrections in double precision, whatever T is.
         let correction1 = 1 - Double.pow(beta1, t), correction2 = 1 - Double.pow(beta2, t)
@@ -40,30 +43,44 @@ public final class Adam<T: Scalar> {
         let rootCorrection2 = T(correction2.squareRoot())
         let w = T(1 - beta1), oneMinusW = 1 - w, towardsG = w < T(0.5)
         let b2 = T(beta2), c2 = T(1 - beta2), eps = epsilon, m = m.pointer, v = v.pointer
-        // Eight parameters at a time in SIMD registers (the compiler cannot vectorise the
-        // plain loop: the four pointers might overlap). The same operations in the same
-        // order as the scalar tail, so the results are bit for bit those of a plain loop.
-        typealias Lanes = SIMD8<T>
-        let width = Lanes.scalarCount
-        var i = 0
-        while i + width <= count {
-            let g = UnsafeRawPointer(gradients + i).loadUnaligned(as: Lanes.self)
-            let m0 = UnsafeRawPointer(m + i).loadUnaligned(as: Lanes.self)
-            let mi = towardsG ? m0 + w * (g - m0) : g - (g - m0) * oneMinusW
-            let vi = UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self) * b2 + c2 * g * g
-            let p = UnsafeRawPointer(parameters + i).loadUnaligned(as: Lanes.self)
-                + step * mi / (vi.squareRoot() / rootCorrection2 + eps)
-            UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: Lanes.self)
-            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
-            UnsafeMutableRawPointer(parameters + i).storeBytes(of: p, as: Lanes.self)
-            i += width
+        let scale = decay?.scale ?? 0
+        /// Parameters [start, end), with g + scale·w as their gradient when `decayed`.
+        @inline(__always)
+        func update(_ start: Int, _ end: Int, decayed: Bool) {
+            // Eight parameters at a time in SIMD registers (the compiler cannot vectorise the
+            // plain loop: the four pointers might overlap). The same operations in the same
+            // order as the scalar tail, so the results are bit for bit those of a plain loop.
+            typealias Lanes = SIMD8<T>
+            let width = Lanes.scalarCount
+            var i = start
+            while i + width <= end {
+                let p = UnsafeRawPointer(parameters + i).loadUnaligned(as: Lanes.self)
+                var g = UnsafeRawPointer(gradients + i).loadUnaligned(as: Lanes.self)
+                if decayed { g += scale * p }
+                let m0 = UnsafeRawPointer(m + i).loadUnaligned(as: Lanes.self)
+                let mi = towardsG ? m0 + w * (g - m0) : g - (g - m0) * oneMinusW
+                let vi = UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self) * b2 + c2 * g * g
+                let updated = p + step * mi / (vi.squareRoot() / rootCorrection2 + eps)
+                UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: Lanes.self)
+                UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
+                UnsafeMutableRawPointer(parameters + i).storeBytes(of: updated, as: Lanes.self)
+                i += width
+            }
+            while i < end {
+                let g = decayed ? gradients[i] + scale * parameters[i] : gradients[i]
+                m[i] = towardsG ? m[i] + w * (g - m[i]) : g - (g - m[i]) * oneMinusW
+                v[i] = v[i] * b2 + c2 * g * g
+                parameters[i] += step * m[i] / (v[i].squareRoot() / rootCorrection2 + eps)
+                i += 1
+            }
         }
-        while i < count {
-            let g = gradients[i]
-            m[i] = towardsG ? m[i] + w * (g - m[i]) : g - (g - m[i]) * oneMinusW
-            v[i] = v[i] * b2 + c2 * g * g
-            parameters[i] += step * m[i] / (v[i].squareRoot() / rootCorrection2 + eps)
-            i += 1
+        if let decay {
+            decay.forEachRange { range, decayed in
+                if decayed { update(range.lowerBound, range.upperBound, decayed: true) }
+                else { update(range.lowerBound, range.upperBound, decayed: false) }
+            }
+        } else {
+            update(0, count, decayed: false)
         }
     }
 }

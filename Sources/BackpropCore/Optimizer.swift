@@ -11,12 +11,14 @@ public enum AnyOptimizer<T: Scalar> {
     case momentum(SGDMomentum<T>)
     case adam(Adam<T>)
 
+    /// One update of every parameter; with `decay`, weight decay folded into the same pass.
     @inline(__always)
-    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: Double) {
+    public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: Double,
+                     decay: FoldedDecay<T>? = nil) {
         switch self {
-        case let .sgd(o): o.step(parameters: parameters, gradients: gradients, count: count, learningRate: learningRate)
-        case let .momentum(o): o.step(parameters: parameters, gradients: gradients, count: count, learningRate: learningRate)
-        case let .adam(o): o.step(parameters: parameters, gradients: gradients, count: count, learningRate: learningRate)
+        case let .sgd(o): o.step(parameters: parameters, gradients: gradients, count: count, learningRate: learningRate, decay: decay)
+        case let .momentum(o): o.step(parameters: parameters, gradients: gradients, count: count, learningRate: learningRate, decay: decay)
+        case let .adam(o): o.step(parameters: parameters, gradients: gradients, count: count, learningRate: learningRate, decay: decay)
         }
     }
 

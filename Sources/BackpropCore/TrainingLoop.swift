@@ -186,7 +186,7 @@ public final class TrainingLoop<T: Scalar> {
                     tally = BatchTally(loss: loss, rows: n)
                     func update(_ x: UnsafePointer<T>, _ t: UnsafePointer<T>, rows: Int) {
                         network.trainingStep(x, target: t, rows: rows, loss: loss, weightDecay: decay, optimizer: optimizer,
-                                             learningRate: rate, workspace: workspace, tracker: tracker)
+                                             learningRate: rate, workspace: workspace, tracker: tracker, foldsDecay: true)
                     }
                     if let tiny {
                         network.parameters.withUnsafeMutableBufferPointer { p in

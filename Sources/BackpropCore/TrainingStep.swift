@@ -4,21 +4,34 @@ extension Network {
     /// The step on the batch whose forward pass is in `workspace`:
     ///
     ///     g = dL/dθ                       (backpropagation, `backward`)
-    ///     g_W += λ/n · W                  (weight decay, weights only: `addWeightDecay`)
+    ///     g_W += λ/n · W                  (weight decay, weights only: `addWeightDecay`, or
+    ///                                      folded into the update: `FoldedDecay`)
     ///     θ <- optimizer(θ, g, lr)        (`AnyOptimizer.step`)
     ///
     /// x: (rows, inputs), target: (rows, outputs) -> parameters updated in place;
     /// workspace.gradients holds g as the optimizer received it (weight decay included).
+    ///
+    /// With `foldsDecay` (and no tracker, which observes the decayed gradients), the decay
+    /// term is formed inside the optimizer's pass instead (`FoldedDecay`): the same update, one
+    /// pass less over memory, and workspace.gradients holds the data gradient only.
     @inline(__always)
     mutating func trainingStep(_ x: UnsafePointer<T>, target: UnsafePointer<T>, rows: Int, loss: Loss, weightDecay: T,
                                optimizer: AnyOptimizer<T>, learningRate: Double, workspace: Workspace<T>,
-                               tracker: DiagnosticsTracker<T>? = nil) {
+                               tracker: DiagnosticsTracker<T>? = nil, foldsDecay: Bool = false) {
         backward(x, target: target, rows: rows, loss: loss, workspace: workspace)
-        if weightDecay != 0 { addWeightDecay(weightDecay, rows: rows, to: workspace.gradients) }
+        var folded: FoldedDecay<T>? = nil
+        if weightDecay != 0 {
+            if foldsDecay && tracker == nil {
+                folded = FoldedDecay(lambda: weightDecay, rows: rows, layers: layers)
+            } else {
+                addWeightDecay(weightDecay, rows: rows, to: workspace.gradients)
+            }
+        }
         tracker?.observeGradients(workspace.gradients)
         let count = parameters.count
         parameters.withUnsafeMutableBufferPointer { p in
-            optimizer.step(parameters: p.baseAddress!, gradients: workspace.gradients, count: count, learningRate: learningRate)
+            optimizer.step(parameters: p.baseAddress!, gradients: workspace.gradients, count: count, learningRate: learningRate,
+                           decay: folded)
         }
     }
 }

@@ -15,3 +15,29 @@ extension Network {
         }
     }
 }
+
+/// Weight decay folded into the optimizer's pass: g + λ/n·W is formed in registers as each
+/// weight is updated, instead of in a pass of its own over the gradients before the step.
+/// Same arithmetic (the gradient is g + (λ/n·W), rounded as `addWeightDecay` rounds it), one
+/// pass less over memory: what bounds an update of a large network is memory traffic, not
+/// arithmetic. The gradient block keeps the data gradient (without the decay term).
+public struct FoldedDecay<T: Scalar> {
+    /// λ / n.
+    public let scale: T
+    public let layers: [DenseLayer]
+
+    public init(lambda: T, rows: Int, layers: [DenseLayer]) {
+        scale = lambda / T(rows)
+        self.layers = layers
+    }
+
+    /// Calls `body(range, decayed)` on every layer's weights (decayed) then biases (not), in
+    /// the parameter block's order; together they cover it once.
+    @inline(__always)
+    public func forEachRange(_ body: (Range<Int>, Bool) -> Void) {
+        for layer in layers {
+            body(layer.weightOffset..<layer.biasOffset, true)
+            body(layer.biasOffset..<(layer.biasOffset + layer.units), false)
+        }
+    }
+}

@@ -115,4 +115,39 @@ import TestSupport
             optimizer: OptimizerConfiguration(learningRate: 0.1, schedule: .step(every: 2, gamma: 0.1)), seed: 0)).train(net, on: data)
         expectClose(result.records.map(\.learningRate), [0.1, 0.1, 0.1, 0.01, 0.01], tolerance: 1e-17)
     }
+
+    /// Weight decay folded into the optimizer's pass (`FoldedDecay`, what training uses) moves
+    /// every parameter bit for bit as a decay pass over the gradients followed by a plain step
+    /// (`addWeightDecay`, what `trace` shows), for every optimizer, in float64 and float32, on a
+    /// 3-13-5-2 layout whose ranges are no multiple of Adam's 8 lanes.
+    @Test(arguments: [
+        OptimizerConfiguration(learningRate: 0.1), OptimizerConfiguration(learningRate: 0.1, momentum: 0.9),
+        OptimizerConfiguration(learningRate: 0.1, momentum: 0.9, nesterov: true), OptimizerConfiguration(kind: .adam, learningRate: 0.01),
+    ])
+    func foldedDecayEqualsADecayPass(_ configuration: OptimizerConfiguration) {
+        func check<T: Scalar>(_: T.Type) {
+            let network = Network<T>(inputs: 3, architecture: [LayerSpec(units: 13, activation: .tanh), LayerSpec(units: 5, activation: .relu),
+                                                               LayerSpec(units: 2, activation: .softmax)], initialization: .xavier, seed: 4)
+            let count = network.parameters.count, lambda = T(0.3), rows = 7
+            let separate: AnyOptimizer<T> = configuration.make(parameterCount: count), folded: AnyOptimizer<T> = configuration.make(parameterCount: count)
+            var a = network.parameters, b = network.parameters
+            for step in 0..<4 {
+                let g = (0..<count).map { T(Double.sin(Double($0 * 7 + step))) }
+                var decayed = g
+                Network(inputs: 3, architecture: network.architecture, parameters: a).addWeightDecay(lambda, rows: rows, to: &decayed)
+                a.withUnsafeMutableBufferPointer { p in
+                    separate.step(parameters: p.baseAddress!, gradients: decayed, count: count, learningRate: 0.1)
+                }
+                b.withUnsafeMutableBufferPointer { p in
+                    folded.step(parameters: p.baseAddress!, gradients: g, count: count, learningRate: 0.1,
+                                decay: FoldedDecay(lambda: lambda, rows: rows, layers: network.layers))
+                }
+                #expect(a == b, "\(configuration.kind) step \(step) \(T.self)")
+            }
+            #expect(a != network.parameters)
+            #expect(separate.state(count: count).buffers.map(\.values) == folded.state(count: count).buffers.map(\.values))
+        }
+        check(Double.self)
+        check(Float.self)
+    }
 }
