@@ -93,4 +93,26 @@ import TestSupport
         #expect(out.status == 2)
         #expect(out.stderr.contains("dataset.test: test (0.8) and validation (0.25) together leave no training rows"), "\(out.stderr)")
     }
+
+    /// Importance sums its groups in their order, not a dictionary's (which changes from one
+    /// process to the next): the same results give the same digits in every process. Four
+    /// `summarize` processes write the same importance.csv (before the fix, the last digits
+    /// changed between two runs of the same sweep about one time in two).
+    @Test func importanceIsTheSameInEveryProcess() throws {
+        let spec = CLI.temporarySpec(#"""
+        {"name": "i", "dataset": {"name": "xor"}, "model": {"layers": [{"units": 2, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]},
+         "loss": "mse", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 20}, "seeds": [1, 2],
+         "grid": {"optimizer.learning_rate": [0.1, 0.3, 0.9, 2.0], "model.layers[0].units": [1, 2, 3, 5]}}
+        """#)
+        let out = try CLI.run(["run", spec, "--results", Self.root, "--quiet", "--plots", "none"], environment: Self.environment)
+        #expect(out.status == 0, "\(out.stderr)")
+        let file = Self.root + "/i/importance.csv"
+        let first = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(first.hasPrefix("parameter,share\n"))
+        for _ in 0..<4 {
+            let again = try CLI.run(["summarize", Self.root + "/i"], environment: Self.environment)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(try String(contentsOfFile: file, encoding: .utf8) == first)
+        }
+    }
 }

@@ -65,8 +65,15 @@ public struct Importance: Sendable, Equatable {
             return groups
         }
         // Between-group variance, weighted by group size (on a balanced grid: the mean squared effect).
+        // Summed in the groups' order (not the dictionary's, which changes from one process to
+        // the next), so that the same results give the same digits every time.
         func explained(_ key: (Int) -> [Int]) -> Double {
-            groupMeans(key).values.reduce(0) { $0 + Double($1.n) * ($1.sum / Double($1.n) - mu) * ($1.sum / Double($1.n) - mu) } / Double(y.count)
+            var sum = 0.0
+            for (_, g) in groupMeans(key).sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+                let effect = g.sum / Double(g.n) - mu
+                sum += Double(g.n) * effect * effect
+            }
+            return sum / Double(y.count)
         }
         main = axes.indices.map { a in Share(parameter: axes[a].label, share: explained { [levels[a][$0]] } / total) }
             .sorted { ($0.share, $1.parameter) > ($1.share, $0.parameter) }
