@@ -44,4 +44,33 @@ import TestSupport
             #expect(FileManager.default.fileExists(atPath: root + "/" + folder + "/p.png"), "\(folder)")
         }
     }
+
+    /// gnuplot's svg terminal carries state from a multiplot into the next graph, which
+    /// `reset session` does not clear (it changed the report's confusion.svg after trials.svg
+    /// in the same session): an SVG rendered after a multiplot script is byte for byte the one
+    /// a gnuplot of its own draws.
+    @Test func aPlotAfterAMultiplotIsDrawnAsByAFreshGnuplot() throws {
+        let gnuplot = try #require(Gnuplot.find())
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let terminal = "set terminal svg size 300,200 dynamic noenhanced font \"sans,10\" background \"white\"\n"
+        let multiplot = writeFile(terminal + "set output \"m.svg\"\nset multiplot layout 1,2 title \"m\"\n"
+            + "plot x with points pt 7 lc rgb \"#0072B2\"\nplot x*x with points pt 6 lc rgb \"#999999\"\nunset multiplot\nset output\n",
+            to: root + "/m.gp")
+        let plot = writeFile(terminal + "set output \"p.svg\"\nplot sin(x)\nset output\n", to: root + "/p.gp")
+        // What gnuplot draws on its own, in a process of its own.
+        let fresh = Process()
+        fresh.executableURL = URL(fileURLWithPath: gnuplot.executable)
+        fresh.arguments = ["p.gp"]
+        fresh.currentDirectoryURL = URL(fileURLWithPath: root)
+        try fresh.run()
+        fresh.waitUntilExit()
+        let alone = try Data(contentsOf: URL(fileURLWithPath: root + "/p.svg"))
+        try FileManager.default.removeItem(atPath: root + "/p.svg")
+        for _ in 0..<2 {
+            try gnuplot.render(file: multiplot)
+            try gnuplot.render(file: plot)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/p.svg")) == alone)
+        }
+    }
 }

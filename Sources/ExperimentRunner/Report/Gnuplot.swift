@@ -43,12 +43,16 @@ public struct Gnuplot: Sendable {
         // names the same folder for it as for us.
         if !directory.hasPrefix("/") { directory = FileManager.default.currentDirectoryPath + "/" + directory }
         if let session = GnuplotSession.take(executable) {
+            // gnuplot's svg terminal carries state from a multiplot into the next graph that
+            // `reset session` does not clear (the first group's stroke), so the session of a
+            // script with one ends after it: every plot is drawn as by a gnuplot of its own.
+            let reusable = !((try? readFile(file))?.contains("set multiplot".utf8) ?? true)
             switch session.load(name, in: directory) {
             case .rendered:
-                GnuplotSession.give(session)
+                if reusable { GnuplotSession.give(session) }
                 return
             case let .failed(message):
-                GnuplotSession.give(session)
+                if reusable { GnuplotSession.give(session) }
                 throw .failed(message)
             case .ended:
                 break  // the process is gone: this plot is rendered the old way
