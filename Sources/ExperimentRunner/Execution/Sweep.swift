@@ -53,6 +53,10 @@ public struct Sweep: Sendable {
     public var plots = PlotPolicy.report
     /// Status files written in groups (`StatusCommit`); nil: each after its own flush.
     var statusCommit: StatusCommit?
+    /// The config.json text this process wrote for each run it claimed (by run index): under
+    /// the run's lock, a config.json with exactly these bytes is the claim itself, and needs no
+    /// parsing to be compared (`RunFolder.state`).
+    var claimed: [Int: [UInt8]] = [:]
     /// How often the report is rewritten while the sweep runs.
     public var refresh = ReportRefresh()
 
@@ -112,7 +116,7 @@ public struct Sweep: Sendable {
             }
         }
         let data = try plan.buildData()
-        let existing = try folder.claimRuns(assignedRuns, data: data, force: force)
+        let (existing, claimed) = try folder.claimRuns(assignedRuns, data: data, force: force)
         try begin()
         starting?(existing.count)
         if shard == nil || shard?.index == 0 {
@@ -130,6 +134,7 @@ public struct Sweep: Sendable {
         // Short runs finish many times a second: their status files go to disk in groups.
         var grouped = self
         grouped.statusCommit = StatusCommit(directory: directory.path)
+        grouped.claimed = claimed
         let sweep = grouped
         // A configuration's decision boundary is drawn once its last run here is done, as a
         // job like a run (`jobs` bounds everything CPU-bound, so --jobs 1 uses one core), queued

@@ -19,7 +19,7 @@ extension Sweep {
         guard let lock else { return result }
         // Everything is checked again under the lock: another process may have finished it,
         // or claimed it for another configuration, since this one looked.
-        switch folder.state(of: run, fingerprint: data.fingerprint) {
+        switch folder.state(of: run, fingerprint: data.fingerprint, claimed: claimed[run.index]) {
         case let .complete(done) where !force:
             var r = done
             r.status = .busy
@@ -83,7 +83,9 @@ extension Sweep {
             }
             return result
         }
-        return writeFiles(result, model: model, lock: lock) { clock.seconds }
+        // Without a scheduler no other process reads a run before its status.json (shards of a
+        // scheduled sweep read each other's rungs), so its files are written in place.
+        return writeFiles(result, model: model, lock: lock, inPlace: plan.scheduler == nil) { clock.seconds }
     }
 
     /// A finished run's files, status.json last, after a flush to disk that covers the others
@@ -92,19 +94,24 @@ extension Sweep {
     /// status.json), and the sweep stops: the next run would meet the same disk.
     /// - Parameters:
     ///   - lock: the run's, held until its status.json is written.
+    ///   - inPlace: whether the files can be written in place (`RunFolder.writeResults`): a run
+    ///     this process trained under its lock, whose folder has no status.json (executeLocked
+    ///     removed any) and whose files no other process reads before it has one. Not in a
+    ///     scheduled sweep, whose shards read each other's paused runs for their decisions.
     ///   - seconds: read after the plots, for status.json.
-    func writeFiles(_ finished: RunResult, model: JSONValue, lock: FileLock? = nil, seconds: (() -> Double)? = nil) -> RunResult {
+    func writeFiles(_ finished: RunResult, model: JSONValue, lock: FileLock? = nil, inPlace: Bool = false,
+                    seconds: (() -> Double)? = nil) -> RunResult {
         var result = finished
         let runFolder = folder.run(result.run)
         do {
-            try runFolder.writeResults(result, model: model)
-            result.plotWarning = try report.writeRunPlots(result)
+            try runFolder.writeResults(result, model: model, inPlace: inPlace)
+            result.plotWarning = try report.writeRunPlots(result, inPlace: inPlace)
             if let seconds { result.seconds = seconds() }
             if let statusCommit {
-                statusCommit.submit(.init(folder: runFolder, result: result, lock: lock))
+                statusCommit.submit(.init(folder: runFolder, result: result, lock: lock, inPlace: inPlace))
             } else {
                 try ResultsDirectory.flush(runFolder.path)
-                try runFolder.writeStatus(result)
+                try runFolder.writeStatus(result, inPlace: inPlace)
                 runFolder.removeCheckpoint()
             }
         } catch {

@@ -47,16 +47,20 @@ public struct RunFolder: Sendable {
     /// What the folder holds for `run`, whose config.json must equal `config` as a value
     /// (never as text: a change of serializer must not make every old run a conflict).
     /// `fingerprint` is the data's; nil skips that check (summarize without the data).
-    func state(of run: PlannedRun, expecting config: JSONValue, fingerprint: String?) -> RunState {
+    /// `claimed`: the bytes this process wrote to config.json when it claimed the run; a file
+    /// with exactly those bytes holds `config`, without parsing it.
+    func state(of run: PlannedRun, expecting config: JSONValue, fingerprint: String?, claimed: [UInt8]? = nil) -> RunState {
         guard let text = try? readFile(configFile) else { return .missing }
-        guard let onDisk = try? JSONParser.parse(text) else {
-            // Cut short by a power cut while the run was being claimed (its status.json comes
-            // much later): nothing of it is kept, and the claim is made again.
-            if !FileManager.default.fileExists(atPath: statusFile) { return .missing }
-            return .conflicting(configFile: configFile, reason: "is damaged (not JSON) beside a status.json")
-        }
-        guard onDisk.sameValue(as: config) else {
-            return .conflicting(configFile: configFile, reason: "holds a different configuration than this spec's run")
+        if text != claimed {
+            guard let onDisk = try? JSONParser.parse(text) else {
+                // Cut short by a power cut while the run was being claimed (its status.json comes
+                // much later): nothing of it is kept, and the claim is made again.
+                if !FileManager.default.fileExists(atPath: statusFile) { return .missing }
+                return .conflicting(configFile: configFile, reason: "is damaged (not JSON) beside a status.json")
+            }
+            guard onDisk.sameValue(as: config) else {
+                return .conflicting(configFile: configFile, reason: "holds a different configuration than this spec's run")
+            }
         }
         guard let statusText = try? String(contentsOfFile: statusFile, encoding: .utf8), let status = StatusFile(text: statusText),
               [.completed, .diverged, .stopped].contains(status.status) else { return .missing }
@@ -70,15 +74,26 @@ public struct RunFolder: Sendable {
     }
 
     /// metrics.csv and model.json, written without reading what is there first: a run that
-    /// just trained has new files (its seconds differ, at least).
-    func writeResults(_ result: RunResult, model: JSONValue) throws(ResultsError) {
-        try ResultsDirectory.writeAtomically(bytes: Array(MetricsLog.csv(result.rows, activations: result.run.spec.model.layers.map(\.activation)).utf8),
-                                             to: metricsFile, unlessUnchanged: false)
-        try ResultsDirectory.writeAtomically(bytes: Array((model.serialized() + "\n").utf8), to: modelFile, unlessUnchanged: false)
+    /// just trained has new files (its seconds differ, at least). `inPlace`: the folder has no
+    /// status.json and gets one after a flush (a finished run), so the files are written
+    /// directly (`ResultsDirectory.writeInPlace`); else each is renamed into place.
+    func writeResults(_ result: RunResult, model: JSONValue, inPlace: Bool = false) throws(ResultsError) {
+        try write(Array(MetricsLog.csv(result.rows, activations: result.run.spec.model.layers.map(\.activation)).utf8), to: metricsFile, inPlace: inPlace)
+        try write(Array((model.serialized() + "\n").utf8), to: modelFile, inPlace: inPlace)
     }
 
-    /// status.json: the last file of a run.
-    func writeStatus(_ result: RunResult) throws(ResultsError) {
-        try ResultsDirectory.writeAtomically(bytes: Array((StatusFile(result).json.serialized() + "\n").utf8), to: statusFile, unlessUnchanged: false)
+    /// A file of the run, in place or renamed into place (see `writeResults`).
+    func write(_ bytes: [UInt8], to file: String, inPlace: Bool) throws(ResultsError) {
+        if inPlace {
+            try ResultsDirectory.writeInPlace(bytes: bytes, to: file)
+        } else {
+            try ResultsDirectory.writeAtomically(bytes: bytes, to: file, unlessUnchanged: false)
+        }
+    }
+
+    /// status.json: the last file of a run. `inPlace` as for `writeResults`: a status.json cut
+    /// short is not a status file (`StatusFile(text:)`), so its run counts as incomplete.
+    func writeStatus(_ result: RunResult, inPlace: Bool = false) throws(ResultsError) {
+        try write(Array((StatusFile(result).json.serialized() + "\n").utf8), to: statusFile, inPlace: inPlace)
     }
 }

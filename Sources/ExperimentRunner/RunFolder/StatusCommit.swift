@@ -17,14 +17,17 @@ public final class StatusCommit: Sendable {
         var result: RunResult
         /// Held until the status is written (released when dropped).
         var lock: FileLock?
+        /// Whether status.json is written in place (`RunFolder.writeStatus`).
+        var inPlace: Bool
 
-        init(folder: RunFolder, result: RunResult, lock: FileLock?) {
+        init(folder: RunFolder, result: RunResult, lock: FileLock?, inPlace: Bool) {
             self.folder = folder
             self.result = result
+            self.inPlace = inPlace
             self.lock = lock
         }
 
-        public init(folder: RunFolder, result: RunResult) { self.init(folder: folder, result: result, lock: nil) }
+        public init(folder: RunFolder, result: RunResult) { self.init(folder: folder, result: result, lock: nil, inPlace: false) }
     }
 
     let directory: String
@@ -74,7 +77,7 @@ public final class StatusCommit: Sendable {
             try ResultsDirectory.flush(directory)
             for p in group {
                 do {
-                    try p.folder.writeStatus(p.result)
+                    try p.folder.writeStatus(p.result, inPlace: p.inPlace)
                     p.folder.removeCheckpoint()
                 } catch { failures[p.result.run.index] = error }
             }

@@ -44,8 +44,9 @@ public struct SweepFolder: Sendable {
 
     /// What is on disk for `run`. `fingerprint` is the data's (`LoadedData.fingerprint`); nil
     /// skips that check (summarize without the data).
-    func state(of run: PlannedRun, fingerprint: String?) -> RunState {
-        self.run(run).state(of: run, expecting: expectedConfig(run), fingerprint: fingerprint)
+    /// `claimed`: the config.json bytes this process wrote for the run, if it claimed it.
+    func state(of run: PlannedRun, fingerprint: String?, claimed: [UInt8]? = nil) -> RunState {
+        self.run(run).state(of: run, expecting: expectedConfig(run), fingerprint: fingerprint, claimed: claimed)
     }
 
     /// Every run of the plan that is complete on disk now, whichever process wrote it.
@@ -67,8 +68,10 @@ public struct SweepFolder: Sendable {
     /// of `assigned` already complete (skipped, unless `force`), after checking that no run
     /// folder holds another configuration or other data; then every run left to train is
     /// claimed by writing its config.json, so that a process with another configuration that
-    /// comes later refuses before it trains anything, as a sequential one does.
-    func claimRuns(_ assigned: [PlannedRun], data: [Int: LoadedData], force: Bool) throws(ResultsError) -> [Int: RunResult] {
+    /// comes later refuses before it trains anything, as a sequential one does. Returns the
+    /// complete runs and the config.json text of each run claimed.
+    func claimRuns(_ assigned: [PlannedRun], data: [Int: LoadedData], force: Bool) throws(ResultsError)
+        -> (complete: [Int: RunResult], claimed: [Int: [UInt8]]) {
         let lock = try FileLock.acquire(directory.path + "/.summary.lock", wait: true)
         defer { _ = lock }
         var complete = [Int: RunResult](), conflicts = [(file: String, reason: String)]()
@@ -84,9 +87,12 @@ public struct SweepFolder: Sendable {
                 + (conflicts.count > 1 ? " (and \(conflicts.count - 1) more runs)" : "")
                 + "; results are never mixed: write this variant elsewhere with --name NAME (or --set name=NAME, or another --results folder), or pass --force to train again and replace them")
         }
+        var claimed = [Int: [UInt8]]()
         for run in assigned where complete[run.index] == nil {
-            try ResultsDirectory.writeAtomically(configText(run), to: self.run(run).configFile)
+            let text = Array(configText(run).utf8)
+            try ResultsDirectory.writeNew(bytes: text, to: self.run(run).configFile)
+            claimed[run.index] = text
         }
-        return complete
+        return (complete, claimed)
     }
 }
