@@ -26,10 +26,19 @@ build: deps
 run: build
 	$(BIN) run $(SPEC)
 
-# Tests run in release: the engine's numerics are 100x slower in a debug build.
+# Tests run in release: the engine's numerics are 100x slower in a debug build. SwiftPM and the
+# compiler leave empty TemporaryDirectory.* folders in $TMPDIR on every call (even for 0 tests):
+# they get a folder of their own under .build, removed afterwards, pass or fail. The tests must
+# clean up after themselves: a backprop-tests-* folder still there fails the target.
+TEST_TMP := $(CURDIR)/.build/test-tmp
+
 test: deps
-	$(SWIFT) build -c release --build-tests
-	$(SWIFT) test -c release --skip-build
+	@rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
+	@status=0; \
+	TMPDIR=$(TEST_TMP) $(SWIFT) build -c release --build-tests && \
+	TMPDIR=$(TEST_TMP) $(SWIFT) test -c release --skip-build || status=$$?; \
+	if ls $(TEST_TMP) | grep -q '^backprop-tests-'; then echo "make test: the tests left files in $(TEST_TMP)"; status=1; fi; \
+	rm -rf $(TEST_TMP); exit $$status
 
 # A real single-node Slurm (munge, slurmctld, slurmd on localhost, no systemd): a 4-shard
 # sweep submitted with `backprop slurm --submit` must merge into the local --jobs 2 results.
