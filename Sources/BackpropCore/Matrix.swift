@@ -30,6 +30,10 @@ public struct Matrix<T: Scalar>: Equatable, Sendable {
         self.init(rows: nested.count, columns: columns, elements: nested.flatMap { $0 })
     }
 
+    /// Inlinable: other modules fill matrices element by element (decision boundaries, data
+    /// readers), and a call per element to an unspecialised generic accessor cost 400
+    /// instructions an element.
+    @inlinable
     public subscript(row: Int, column: Int) -> T {
         get { elements[row * columns + column] }
         set { elements[row * columns + column] = newValue }

@@ -16,10 +16,17 @@ public enum CSV {
     /// Numbers at full round-trip precision: the shortest text that reads back exactly.
     /// Missing values are empty fields; NaN and infinities are written as nan, inf, -inf.
     public static func number(_ value: Double?) -> String {
-        guard let value else { return "" }
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        return "\(value)"
+        var out = ""
+        append(value, to: &out)
+        return out
+    }
+
+    /// `number(value)` appended to `out`, without a String of its own (metrics.csv writes
+    /// several per epoch).
+    @inline(__always)
+    public static func append(_ value: Double?, to out: inout String) {
+        guard let value else { return }
+        if value.isNaN { out += "nan" } else if value.isInfinite { out += value > 0 ? "inf" : "-inf" } else { value.write(to: &out) }
     }
 
     /// Parses CSV text into rows of fields (for reading logs back and for tests), with the

@@ -27,20 +27,27 @@ public enum MetricsLog {
         let accuracy = rows.first?.record.trainAccuracy != nil
         let diagnostics = rows.first?.diagnostics != nil
         var out = CSV.line(header(validation: validation, accuracy: accuracy, activations: diagnostics ? activations : nil))
+        out.reserveCapacity(out.utf8.count + rows.count * (diagnostics ? 160 : 80))
+        // Field by field into one string: every field is a number, which needs no quoting.
+        func field(_ value: Double?) {
+            out += ","
+            CSV.append(value, to: &out)
+        }
         for row in rows {
             let r = row.record
-            var fields = [String(r.epoch), CSV.number(r.trainLoss)]
-            if validation { fields.append(CSV.number(r.validationLoss)) }
-            if accuracy { fields.append(CSV.number(r.trainAccuracy)); if validation { fields.append(CSV.number(r.validationAccuracy)) } }
-            fields.append(CSV.number(r.learningRate))
+            out += String(r.epoch)
+            field(r.trainLoss)
+            if validation { field(r.validationLoss) }
+            if accuracy { field(r.trainAccuracy); if validation { field(r.validationAccuracy) } }
+            field(r.learningRate)
             if diagnostics {
                 let d = row.diagnostics
-                fields += activations.indices.map { CSV.number(d?.gradientNorms?[$0]) }
-                fields += activations.indices.map { CSV.number(d?.weightNorms[$0]) }
-                fields += activations.indices.filter { activations[$0] == .relu }.map { CSV.number(d?.deadFractions?[$0] ?? nil) }
+                for l in activations.indices { field(d?.gradientNorms?[l]) }
+                for l in activations.indices { field(d?.weightNorms[l]) }
+                for l in activations.indices where activations[l] == .relu { field(d?.deadFractions?[l] ?? nil) }
             }
-            fields.append(CSV.number(row.seconds))
-            out += CSV.line(fields)
+            field(row.seconds)
+            out += "\n"
         }
         return out
     }
