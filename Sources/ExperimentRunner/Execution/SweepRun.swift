@@ -18,17 +18,20 @@ extension Sweep {
         }
         guard let lock else { return result }
         // Everything is checked again under the lock: another process may have finished it,
-        // or claimed it for another configuration, since this one looked.
-        switch folder.state(of: run, fingerprint: data.fingerprint, claimed: claimed[run.index]) {
-        case let .complete(done) where !force:
-            var r = done
-            r.status = .busy
-            return r
-        case let .conflicting(file, reason) where !force:
-            result.status = .failed
-            result.writeError = ResultsError(path: file, message: reason + "; another backprop process claimed it: results are never mixed")
-            return result
-        default: break
+        // or claimed it for another configuration, since this one looked (--force trains it
+        // again whatever it holds).
+        if !force {
+            switch folder.state(of: run, fingerprint: data.fingerprint, claimed: claimed[run.index]) {
+            case let .complete(done):
+                var r = done
+                r.status = .busy
+                return r
+            case let .conflicting(file, reason):
+                result.status = .failed
+                result.writeError = ResultsError(path: file, message: reason + "; another backprop process claimed it: results are never mixed")
+                return result
+            case .missing: break
+            }
         }
         runFolder.removeStatus()
         if force { runFolder.removeCheckpoint() }

@@ -75,11 +75,12 @@ public struct SweepFolder: Sendable {
         let lock = try FileLock.acquire(directory.path + "/.summary.lock", wait: true)
         defer { _ = lock }
         var complete = [Int: RunResult](), conflicts = [(file: String, reason: String)]()
-        for run in assigned {
+        // --force trains every run again whatever its folder holds: nothing to read.
+        for run in assigned where !force {
             switch state(of: run, fingerprint: data[run.index]?.fingerprint) {
             case .missing: break
-            case let .complete(r): if !force { complete[run.index] = r }
-            case let .conflicting(file, reason): if !force { conflicts.append((file, reason)) }
+            case let .complete(r): complete[run.index] = r
+            case let .conflicting(file, reason): conflicts.append((file, reason))
             }
         }
         if let first = conflicts.first {
