@@ -69,7 +69,7 @@ public struct Network<T: Scalar>: Equatable, Sendable {
     public func predict(_ x: Matrix<T>) -> Matrix<T> {
         precondition(x.columns == inputs, "predict: \(x.columns) input columns for a network of \(inputs) inputs")
         // In chunks of at most 1024 rows, through one small workspace, however many rows come.
-        let workspace = Workspace<T>(network: self, capacity: max(Workspace<T>.evaluationRows(for: self, rows: x.rows), 1))
+        let workspace = Workspace<T>(network: self, capacity: max(Workspace<T>.evaluationRows(for: self, rows: x.rows), 1), backward: false, batches: false)
         var out = Matrix<T>(rows: x.rows, columns: outputs)
         x.elements.withUnsafeBufferPointer { xp in
             out.elements.withUnsafeMutableBufferPointer { op in

@@ -61,9 +61,9 @@ public final class TrainingLoop<T: Scalar> {
         self.validation = validation
         let n = data.count
         batch = min(configuration.batchSize ?? n, n)
-        workspace = Workspace<T>(network: initial, capacity: batch)
+        workspace = Workspace<T>(network: initial, capacity: batch, batches: batch < n)
         let evaluationRows = Workspace<T>.evaluationRows(for: initial, rows: max(batch == n ? 0 : n, validation?.count ?? 0))
-        evaluation = evaluationRows > 0 ? Workspace<T>(network: initial, capacity: evaluationRows) : workspace
+        evaluation = evaluationRows > 0 ? Workspace<T>(network: initial, capacity: evaluationRows, backward: false, batches: false) : workspace
         network = initial
         optimizer = configuration.optimizer.make(parameterCount: initial.parameters.count, scalar: T.self)
         rng = Xoshiro256StarStar(seed: configuration.seed, stream: .shuffling)

@@ -115,7 +115,7 @@ public struct KeptModel: Sendable {
         normalization?.apply(to: &converted.inputs)
         let outputs: Matrix<Double> = net.predict(converted.inputs).converted()
         guard rows.hasTarget else { return (outputs, nil) }
-        let workspace = Workspace<T>(network: net, capacity: max(Workspace<T>.evaluationRows(for: net, rows: converted.count), 1))
+        let workspace = Workspace<T>(network: net, capacity: max(Workspace<T>.evaluationRows(for: net, rows: converted.count), 1), backward: false, batches: false)
         return (outputs, net.evaluate(converted, loss: run.spec.loss, workspace: workspace))
     }
 

@@ -65,7 +65,7 @@ public enum RunTraining {
         case .completed?, .stopped?: break
         }
         if let test = data.test, result.status == .completed {
-            let workspace = Workspace<T>(network: loop.network, capacity: max(Workspace<T>.evaluationRows(for: loop.network, rows: test.count), 1))
+            let workspace = Workspace<T>(network: loop.network, capacity: max(Workspace<T>.evaluationRows(for: loop.network, rows: test.count), 1), backward: false, batches: false)
             result.test = loop.network.evaluate(test, loss: run.spec.loss, workspace: workspace)
         }
         result.seconds = offset + clock.seconds
