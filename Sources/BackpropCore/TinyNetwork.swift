@@ -33,6 +33,8 @@ final class TinyNetwork<T: Scalar> {
     let layers: UnsafeMutableBufferPointer<Layer>
     let rows: Int
     let gradients: UnsafeMutablePointer<T>
+    /// The output layer's activations, (rows, outputs), after `forward`.
+    let output: UnsafeMutablePointer<T>
 
     /// Whether `network` trained on batches of `rows` rows qualifies: every product of its
     /// forward and backward passes is one `Scalar.gemm` would run as a loop (at most
@@ -48,6 +50,7 @@ final class TinyNetwork<T: Scalar> {
         precondition(rows <= workspace.capacity)
         self.rows = rows
         gradients = workspace.gradients
+        output = workspace.a[network.layers.count - 1]
         layers = .allocate(capacity: network.layers.count)
         for (l, layer) in network.layers.enumerated() {
             (layers.baseAddress! + l).initialize(to: Layer(

@@ -115,7 +115,7 @@ public final class TrainingLoop<T: Scalar> {
     @_specialize(where T == Double)
     @_specialize(where T == Float)
     @discardableResult
-    public func run(until last: Int? = nil, pauseAfter: ((Int) -> Bool)? = nil, onEpoch: (Epoch) -> Bool) -> TrainingOutcome? {
+    public func run(until last: Int? = nil, pauseAfter: (Int) -> Bool = { _ in false }, onEpoch: (Epoch) -> Bool) -> TrainingOutcome? {
         guard outcome == nil else { return outcome }
         let n = data.count, loss = configuration.loss, epochs = configuration.epochs
         let stop = min(last ?? epochs, epochs)
@@ -158,7 +158,7 @@ public final class TrainingLoop<T: Scalar> {
                 result = .earlyStopped(epoch: epoch, bestEpoch: stopping!.bestEpoch)
             } else if epoch >= epochs {
                 result = .completed
-            } else if let pauseAfter, pauseAfter(epoch) {
+            } else if pauseAfter(epoch) {
                 return true
             }
             return result != nil
@@ -197,7 +197,7 @@ public final class TrainingLoop<T: Scalar> {
                             tiny.forward(x0, parameters: p0)
                         }
                         forwardIsCurrent = true
-                        tally.add(network, workspace, target: t0, rows: n) { labels?[$0] }
+                        tally.add(output: tiny.output, columns: outputs, target: t0, rows: n) { labels?[$0] }
                     } else if fullBatch {
                         // The update reuses the forward pass of the current parameters.
                         if !forwardIsCurrent { network.forward(x0, rows: n, workspace: workspace) }
@@ -291,12 +291,18 @@ struct BatchTally {
     @inline(__always)
     mutating func add<T: Scalar>(_ network: Network<T>, _ workspace: Workspace<T>, target: UnsafePointer<T>, rows batch: Int,
                                  label: (Int) -> Int?) {
-        let value = Double(network.loss(loss, target: target, rows: batch, workspace: workspace))
+        add(output: workspace.a[network.layers.count - 1], columns: network.outputs, target: target, rows: batch, label: label)
+    }
+
+    /// The batch whose network outputs are `output`: (rows, columns).
+    @inline(__always)
+    mutating func add<T: Scalar>(output: UnsafePointer<T>, columns k: Int, target: UnsafePointer<T>, rows batch: Int,
+                                 label: (Int) -> Int?) {
+        let value = Double(loss.value(output: output, target: target, rows: batch, columns: k))
         total += loss == .sse ? value : value * Double(batch) / Double(rows)
-        let out = workspace.a[network.layers.count - 1], k = network.outputs
         for r in 0..<batch {
             guard let l = label(r) else { return }
-            if Network<T>.predictedClass(out + r * k, columns: k) == l { correct += 1 }
+            if Network<T>.predictedClass(output + r * k, columns: k) == l { correct += 1 }
         }
     }
 

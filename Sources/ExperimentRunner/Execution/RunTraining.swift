@@ -37,13 +37,14 @@ public enum RunTraining {
         let offset = resume?.seconds ?? 0
         var rows = resume?.rows ?? []
         rows.reserveCapacity(run.spec.training.epochs + 1)
-        let policy = run.spec.training.checkpoint
-        var lastSave = clock.seconds
-        let pauseAfter: ((Int) -> Bool)? = save == nil ? nil : { epoch in policy.due(epoch: epoch, elapsed: clock.seconds - lastSave) }
+        let policy = run.spec.training.checkpoint, saves = save != nil
+        // The clock is read once an epoch, for its row; the checkpoint policy uses that reading.
+        var now = clock.seconds, lastSave = now
         var outcome: TrainingOutcome?
         while true {
-            outcome = loop.run(until: until, pauseAfter: pauseAfter) { epoch in
-                rows.append(MetricsRow(record: epoch.record, seconds: offset + clock.seconds, diagnostics: epoch.diagnostics))
+            outcome = loop.run(until: until, pauseAfter: { epoch in saves && policy.due(epoch: epoch, elapsed: now - lastSave) }) { epoch in
+                now = clock.seconds
+                rows.append(MetricsRow(record: epoch.record, seconds: offset + now, diagnostics: epoch.diagnostics))
                 epochDone?(epoch.record.epoch)
                 return !cancellation.isCancelled
             }
