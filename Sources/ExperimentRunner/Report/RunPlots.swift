@@ -5,19 +5,24 @@ extension SweepReport {
     /// in its folder, and rendered with `--plots all`. Returns gnuplot's complaint when a plot failed; a
     /// script that cannot be written throws.
     func writeRunPlots(_ result: RunResult, inPlace: Bool = false) throws(ResultsError) -> String? {
-        let runFolder = RunFolder(path: directory.runPath(result.run.id)), dir = runFolder.path
+        let dir = directory.runPath(result.run.id)
+        // In place for a run being written (see `RunFolder.writeResults`); else renamed into
+        // place, and not at all when the script there is the same.
+        func write(_ text: String, to file: String) throws(ResultsError) {
+            if inPlace { try ResultsDirectory.writeInPlace(bytes: Array(text.utf8), to: file) } else { try ResultsDirectory.writeAtomically(text, to: file) }
+        }
         let losses = result.rows.flatMap { [$0.record.trainLoss] + ($0.record.validationLoss.map { [$0] } ?? []) }
         let seeds = plan.seedCount
         let title = "\(plan.name): \(result.run.id) (one of \(seeds) seed\(seeds == 1 ? "" : "s"))"
         let script = GnuplotScript.runLoss(title: title, loss: "loss (\(result.run.spec.loss.rawValue))",
                                            hasValidation: result.hasValidation, logScale: GnuplotScript.wantsLogScale(losses))
-        try runFolder.write(Array(script.utf8), to: dir + "/loss.gp", inPlace: inPlace)
+        try write(script, to: dir + "/loss.gp")
         var scripts = [("loss", script)]
         if result.rows.first?.diagnostics != nil {
             let hasValidation = result.hasValidation, hasAccuracy = result.hasAccuracy
             let first = 4 + (hasValidation ? 1 : 0) + (hasAccuracy ? (hasValidation ? 2 : 1) : 0)  // grad_norm_1, 1-based
             let diagnostics = GnuplotScript.diagnostics(title: title, layers: result.run.spec.model.layers.count, firstColumn: first)
-            try runFolder.write(Array(diagnostics.utf8), to: dir + "/diagnostics.gp", inPlace: inPlace)
+            try write(diagnostics, to: dir + "/diagnostics.gp")
             scripts.append(("diagnostics", diagnostics))
         }
         guard plots == .all else { return nil }
