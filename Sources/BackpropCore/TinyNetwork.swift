@@ -13,7 +13,8 @@
 /// optimizer and weight decay both ways): z = (Σ_k x·W) + b summed in k order, as
 /// `Scalar.loopGemm` sums; dW = Σ_rows xᵀ·δ in row order; db = δ's rows added in order;
 /// δ_prev = (δ·Wᵀ) ⊙ f'(a) through `Activation.backward`; the output delta from
-/// `Loss.outputDelta`; weight decay as `addWeightDecay`; the update through the optimizer.
+/// `Loss.outputDelta`; the update through the optimizer, weight decay folded into it
+/// (`FoldedDecay`, bit for bit `addWeightDecay` then the step).
 /// It works in the workspace's own buffers, so the workspace ends as the general path
 /// leaves it.
 final class TinyNetwork<T: Scalar> {
@@ -35,22 +36,28 @@ final class TinyNetwork<T: Scalar> {
     let gradients: UnsafeMutablePointer<T>
     /// The output layer's activations, (rows, outputs), after `forward`.
     let output: UnsafeMutablePointer<T>
+    let parameterCount: Int
+    /// Weight decay, made once for the run (the batch is always the `rows` rows); nil without.
+    let decay: FoldedDecay<T>?
 
     /// Whether `network` trained on batches of `rows` rows qualifies: every product of its
     /// forward and backward passes is one `Scalar.gemm` would run as a loop (at most
     /// `smallGemmLimit` multiply-adds), so the general path does the same arithmetic in loops.
     static func qualifies(_ network: Network<T>, rows: Int) -> Bool {
         network.layers.allSatisfy { layer in
-            let (product, overflow) = rows.multipliedReportingOverflow(by: layer.inputs * layer.units)
-            return !overflow && product <= T.smallGemmLimit
+            let (size, overflow) = layer.inputs.multipliedReportingOverflow(by: layer.units)
+            let (product, overflow2) = rows.multipliedReportingOverflow(by: size)
+            return !overflow && !overflow2 && product <= T.smallGemmLimit
         }
     }
 
-    init(network: Network<T>, rows: Int, workspace: Workspace<T>) {
+    init(network: Network<T>, rows: Int, weightDecay: T, workspace: Workspace<T>) {
         precondition(rows <= workspace.capacity)
         self.rows = rows
         gradients = workspace.gradients
         output = workspace.a[network.layers.count - 1]
+        parameterCount = network.parameters.count
+        decay = weightDecay != 0 ? FoldedDecay(lambda: weightDecay, rows: rows, layers: network.layers) : nil
         layers = .allocate(capacity: network.layers.count)
         for (l, layer) in network.layers.enumerated() {
             (layers.baseAddress! + l).initialize(to: Layer(
@@ -86,10 +93,9 @@ final class TinyNetwork<T: Scalar> {
         }
     }
 
-    /// After `forward` on the same x: the gradients of `loss` in the parameter layout, weight
-    /// decay λ/rows·W added to the weights' (when λ is not 0).
+    /// After `forward` on the same x: the gradients of `loss` in the parameter layout.
     @inline(__always)
-    func backward(_ x: UnsafePointer<T>, target: UnsafePointer<T>, parameters p: UnsafePointer<T>, loss: Loss, weightDecay: T) {
+    func backward(_ x: UnsafePointer<T>, target: UnsafePointer<T>, parameters p: UnsafePointer<T>, loss: Loss) {
         let rows = rows, g = gradients, last = layers.count - 1
         let top = layers[last]
         loss.outputDelta(activation: top.activation, output: top.a, target: target, into: top.delta, rows: rows, columns: top.units)
@@ -129,12 +135,15 @@ final class TinyNetwork<T: Scalar> {
                 below.activation.backward(da: dx, a: below.a, dz: dx, rows: rows, columns: below.units)
             }
         }
-        if weightDecay != 0 {
-            let scale = weightDecay / T(rows)
-            for l in 0..<layers.count {
-                for i in layers[l].weights..<layers[l].biases { g[i] += scale * p[i] }
-            }
-        }
+    }
+
+    /// One update: `backward` (after `forward` on the same x), then the optimizer's step with
+    /// weight decay folded into it, as `Network.trainingStep` makes it when it folds decay.
+    @inline(__always)
+    func step(_ x: UnsafePointer<T>, target: UnsafePointer<T>, parameters p: UnsafeMutablePointer<T>, loss: Loss,
+              optimizer: AnyOptimizer<T>, learningRate: Double) {
+        backward(x, target: target, parameters: p, loss: loss)
+        optimizer.step(parameters: p, gradients: gradients, count: parameterCount, learningRate: learningRate, decay: decay)
     }
 
     /// Runs `body(inputs, units)` with the layer's shape as constants when both are at most 4,

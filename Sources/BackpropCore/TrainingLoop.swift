@@ -71,7 +71,7 @@ public final class TrainingLoop<T: Scalar> {
         stopping = configuration.earlyStopping.map { EarlyStopping.Tracker<T>(rule: $0) }
         tracker = configuration.diagnostics ? DiagnosticsTracker<T>(network: initial) : nil
         tiny = batch == n && tracker == nil && TinyNetwork.qualifies(initial, rows: n)
-            ? TinyNetwork(network: initial, rows: n, workspace: workspace) : nil
+            ? TinyNetwork(network: initial, rows: n, weightDecay: T(configuration.optimizer.weightDecay), workspace: workspace) : nil
     }
 
     /// A loop that continues from `state` (saved by a loop of the same configuration, network
@@ -121,7 +121,7 @@ public final class TrainingLoop<T: Scalar> {
         let stop = min(last ?? epochs, epochs)
         let labels = data.labels, fullBatch = batch == n
         let workspace = workspace, evaluation = evaluation, optimizer = optimizer, tracker = tracker, validation = validation
-        let tiny = tiny, count = network.parameters.count
+        let tiny = tiny
         let decay = T(configuration.optimizer.weightDecay)
         var network = network, rng = rng, order = order, stopping = stopping
         var epoch = epoch, forwardIsCurrent = forwardIsCurrent
@@ -192,8 +192,7 @@ public final class TrainingLoop<T: Scalar> {
                         network.parameters.withUnsafeMutableBufferPointer { p in
                             let p0 = p.baseAddress!
                             if !forwardIsCurrent { tiny.forward(x0, parameters: p0) }
-                            tiny.backward(x0, target: t0, parameters: p0, loss: loss, weightDecay: decay)
-                            optimizer.step(parameters: p0, gradients: tiny.gradients, count: count, learningRate: rate)
+                            tiny.step(x0, target: t0, parameters: p0, loss: loss, optimizer: optimizer, learningRate: rate)
                             tiny.forward(x0, parameters: p0)
                         }
                         forwardIsCurrent = true

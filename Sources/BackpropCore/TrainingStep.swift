@@ -1,5 +1,6 @@
 /// One update of the parameters: what every epoch of `Trainer.train` repeats per batch, and
-/// what `backprop trace` shows. There is no other copy of it.
+/// what `backprop trace` shows. Its one other form is the fused step of tiny networks
+/// (`TinyNetwork.step`: the same operations over raw pointers), tested bit for bit against it.
 extension Network {
     /// The step on the batch whose forward pass is in `workspace`:
     ///

@@ -5,11 +5,9 @@ extension SweepReport {
     /// in its folder, and rendered with `--plots all`. Returns gnuplot's complaint when a plot failed; a
     /// script that cannot be written throws.
     func writeRunPlots(_ result: RunResult, inPlace: Bool = false) throws(ResultsError) -> String? {
-        let dir = directory.runPath(result.run.id)
-        // In place for a run being written (see `RunFolder.writeResults`); else renamed into
-        // place, and not at all when the script there is the same.
+        let runFolder = RunFolder(path: directory.runPath(result.run.id)), dir = runFolder.path
         func write(_ text: String, to file: String) throws(ResultsError) {
-            if inPlace { try ResultsDirectory.writeInPlace(bytes: Array(text.utf8), to: file) } else { try ResultsDirectory.writeAtomically(text, to: file) }
+            try runFolder.write(Array(text.utf8), to: file, inPlace: inPlace, unlessUnchanged: true)
         }
         let losses = result.rows.flatMap { [$0.record.trainLoss] + ($0.record.validationLoss.map { [$0] } ?? []) }
         let seeds = plan.seedCount

@@ -82,12 +82,13 @@ public struct RunFolder: Sendable {
         try write(Array((model.serialized() + "\n").utf8), to: modelFile, inPlace: inPlace)
     }
 
-    /// A file of the run, in place or renamed into place (see `writeResults`).
-    func write(_ bytes: [UInt8], to file: String, inPlace: Bool) throws(ResultsError) {
+    /// A file of the run, in place or renamed into place (see `writeResults`); renamed, it is
+    /// left alone when it holds the same bytes already and `unlessUnchanged`.
+    func write(_ bytes: [UInt8], to file: String, inPlace: Bool, unlessUnchanged: Bool = false) throws(ResultsError) {
         if inPlace {
             try ResultsDirectory.writeInPlace(bytes: bytes, to: file)
         } else {
-            try ResultsDirectory.writeAtomically(bytes: bytes, to: file, unlessUnchanged: false)
+            try ResultsDirectory.writeAtomically(bytes: bytes, to: file, unlessUnchanged: unlessUnchanged)
         }
     }
 
