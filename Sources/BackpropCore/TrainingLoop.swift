@@ -108,126 +108,142 @@ public final class TrainingLoop<T: Scalar> {
     /// `.stopped`, unless that epoch diverged), or epoch `last` is done or `pauseAfter`
     /// says so after an epoch that did not end training (then it returns nil: paused,
     /// `state` continues from there).
-    ///
-    /// The loop works on local copies of the network, the shuffling stream and the order
-    /// (written back when it returns), as one tight loop: a class's stored properties
-    /// would cost an exclusivity check at every access.
     @_specialize(where T == Double)
     @_specialize(where T == Float)
     @discardableResult
     public func run(until last: Int? = nil, pauseAfter: (Int) -> Bool = { _ in false }, onEpoch: (Epoch) -> Bool) -> TrainingOutcome? {
         guard outcome == nil else { return outcome }
-        let n = data.count, loss = configuration.loss, epochs = configuration.epochs
-        let stop = min(last ?? epochs, epochs)
-        let labels = data.labels, fullBatch = batch == n
-        let workspace = workspace, evaluation = evaluation, optimizer = optimizer, tracker = tracker, validation = validation
-        let tiny = tiny
-        let decay = T(configuration.optimizer.weightDecay)
-        var network = network, rng = rng, order = order, stopping = stopping
-        var epoch = epoch, forwardIsCurrent = forwardIsCurrent
-        var result: TrainingOutcome? = nil
-        let inputs = network.inputs, outputs = network.outputs
-        defer {
-            self.network = network
-            self.rng = rng
-            self.order = order
-            self.stopping = stopping
-            self.epoch = epoch
-            self.forwardIsCurrent = forwardIsCurrent
-            self.outcome = result
-        }
-
-        /// Measures validation, records the epoch, hands it over and decides whether
-        /// training ends with it; true when it does.
-        func finish(train: Evaluation, learningRate: Double) -> Bool {
-            let val = validation.map { network.evaluate($0, loss: loss, workspace: evaluation) }
-            let r = EpochRecord(epoch: epoch, trainLoss: train.loss, validationLoss: val?.loss,
-                                trainAccuracy: train.accuracy, validationAccuracy: val?.accuracy, learningRate: learningRate)
-            var d: Diagnostics? = nil
-            if let tracker {
-                d = tracker.record(network, trained: epoch > 0)
-                tracker.startEpoch()
-            }
-            let proceed = onEpoch(Epoch(record: r, diagnostics: d))
-            if !r.trainLoss.isFinite || !(r.validationLoss?.isFinite ?? true) || !network.parametersAreFinite {
-                result = .diverged(epoch: epoch)
-            } else if !proceed {
-                result = .stopped(epoch: epoch)
-            } else if stopping?.observe(epoch: epoch, validationLoss: r.validationLoss!, parameters: network.parameters) == true {
-                network.parameters = stopping!.bestParameters
-                result = .earlyStopped(epoch: epoch, bestEpoch: stopping!.bestEpoch)
-            } else if epoch >= epochs {
-                result = .completed
-            } else if pauseAfter(epoch) {
-                return true
-            }
-            return result != nil
-        }
-
+        var v = Variables(network: network, rng: rng, order: order, stopping: stopping, epoch: epoch, forwardIsCurrent: forwardIsCurrent)
         data.inputs.elements.withUnsafeBufferPointer { allX in
             data.targets.elements.withUnsafeBufferPointer { allT in
-                let x0 = allX.baseAddress!, t0 = allT.baseAddress!
-                var tally = BatchTally(loss: loss, rows: n)
-                if epoch < 0 {
-                    if fullBatch {
-                        network.forward(x0, rows: n, workspace: workspace)
-                        forwardIsCurrent = true
-                        tally.add(network, workspace, target: t0, rows: n) { labels?[$0] }
-                    } else {
-                        tally.add(network.evaluate(data, loss: loss, workspace: evaluation))
-                    }
-                    epoch = 0
-                    // Epoch 0 reports the rate the first update will use.
-                    if finish(train: tally.result(labelled: labels != nil), learningRate: configuration.optimizer.learningRate(epoch: 1, of: epochs)) { return }
-                }
-                while epoch < stop {
-                    let current = epoch + 1
-                    let rate = configuration.optimizer.learningRate(epoch: current, of: epochs)
-                    tally = BatchTally(loss: loss, rows: n)
-                    func update(_ x: UnsafePointer<T>, _ t: UnsafePointer<T>, rows: Int) {
-                        network.trainingStep(x, target: t, rows: rows, loss: loss, weightDecay: decay, optimizer: optimizer,
-                                             learningRate: rate, workspace: workspace, tracker: tracker, foldsDecay: true)
-                    }
-                    if let tiny {
-                        network.parameters.withUnsafeMutableBufferPointer { p in
-                            let p0 = p.baseAddress!
-                            if !forwardIsCurrent { tiny.forward(x0, parameters: p0) }
-                            tiny.step(x0, target: t0, parameters: p0, loss: loss, optimizer: optimizer, learningRate: rate)
-                            tiny.forward(x0, parameters: p0)
-                        }
-                        forwardIsCurrent = true
-                        tally.add(output: tiny.output, columns: outputs, target: t0, rows: n) { labels?[$0] }
-                    } else if fullBatch {
-                        // The update reuses the forward pass of the current parameters.
-                        if !forwardIsCurrent { network.forward(x0, rows: n, workspace: workspace) }
-                        update(x0, t0, rows: n)
-                        network.forward(x0, rows: n, workspace: workspace)
-                        forwardIsCurrent = true
-                        tracker?.observeForward(workspace, rows: n)
-                        tally.add(network, workspace, target: t0, rows: n) { labels?[$0] }
-                    } else {
-                        rng.shuffle(&order)
-                        var start = 0
-                        while start < n {
-                            let rows = min(batch, n - start)
-                            for r in 0..<rows {
-                                let source = order[start + r]
-                                (workspace.batchInputs + r * inputs).update(from: x0 + source * inputs, count: inputs)
-                                (workspace.batchTargets + r * outputs).update(from: t0 + source * outputs, count: outputs)
-                            }
-                            let x = UnsafePointer(workspace.batchInputs), t = UnsafePointer(workspace.batchTargets)
-                            network.forward(x, rows: rows, workspace: workspace)
-                            tracker?.observeForward(workspace, rows: rows)
-                            tally.add(network, workspace, target: t, rows: rows) { [start] r in labels?[order[start + r]] }
-                            update(x, t, rows: rows)
-                            start += rows
-                        }
-                    }
-                    epoch = current
-                    if finish(train: tally.result(labelled: labels != nil), learningRate: rate) { return }
-                }
+                epochs(allX.baseAddress!, allT.baseAddress!, until: min(last ?? configuration.epochs, configuration.epochs),
+                       variables: &v, pauseAfter: pauseAfter, onEpoch: onEpoch)
             }
         }
-        return result
+        network = v.network
+        rng = v.rng
+        order = v.order
+        stopping = v.stopping
+        epoch = v.epoch
+        forwardIsCurrent = v.forwardIsCurrent
+        outcome = v.result
+        return v.result
+    }
+
+    /// What the epochs change, as one local value while `run` runs (written back when it
+    /// returns): the class's stored properties would cost an exclusivity check at every
+    /// access, and so would variables captured by the closures that lend `run` the data's
+    /// pointers. Passed `inout` to `epochs`, they are checked when the call is compiled.
+    struct Variables {
+        var network: Network<T>
+        var rng: Xoshiro256StarStar
+        var order: [Int]
+        var stopping: EarlyStopping.Tracker<T>?
+        var epoch: Int
+        var forwardIsCurrent: Bool
+        var result: TrainingOutcome? = nil
+    }
+
+    /// The epochs of `run`, on the training data's inputs x0 and targets t0, until epoch `stop`.
+    @inline(__always)
+    private func epochs(_ x0: UnsafePointer<T>, _ t0: UnsafePointer<T>, until stop: Int, variables v: inout Variables,
+                        pauseAfter: (Int) -> Bool, onEpoch: (Epoch) -> Bool) {
+        let n = data.count, loss = configuration.loss, epochs = configuration.epochs
+        let labels = data.labels, fullBatch = batch == n
+        let workspace = workspace, evaluation = evaluation, optimizer = optimizer, tracker = tracker
+        let tiny = tiny
+        let decay = T(configuration.optimizer.weightDecay)
+        let inputs = v.network.inputs, outputs = v.network.outputs
+        var tally = BatchTally(loss: loss, rows: n)
+        if v.epoch < 0 {
+            if fullBatch {
+                v.network.forward(x0, rows: n, workspace: workspace)
+                v.forwardIsCurrent = true
+                tally.add(v.network, workspace, target: t0, rows: n) { labels?[$0] }
+            } else {
+                tally.add(v.network.evaluate(data, loss: loss, workspace: evaluation))
+            }
+            v.epoch = 0
+            // Epoch 0 reports the rate the first update will use.
+            let rate = configuration.optimizer.learningRate(epoch: 1, of: epochs)
+            if endEpoch(train: tally.result(labelled: labels != nil), learningRate: rate, &v, pauseAfter: pauseAfter, onEpoch: onEpoch) { return }
+        }
+        while v.epoch < stop {
+            let current = v.epoch + 1
+            let rate = configuration.optimizer.learningRate(epoch: current, of: epochs)
+            tally = BatchTally(loss: loss, rows: n)
+            if let tiny {
+                let forwardIsCurrent = v.forwardIsCurrent
+                v.network.parameters.withUnsafeMutableBufferPointer { p in
+                    let p0 = p.baseAddress!
+                    if !forwardIsCurrent { tiny.forward(x0, parameters: p0) }
+                    tiny.step(x0, target: t0, parameters: p0, loss: loss, optimizer: optimizer, learningRate: rate)
+                    tiny.forward(x0, parameters: p0)
+                }
+                v.forwardIsCurrent = true
+                tally.add(output: tiny.output, columns: outputs, target: t0, rows: n) { labels?[$0] }
+            } else if fullBatch {
+                // The update reuses the forward pass of the current parameters.
+                if !v.forwardIsCurrent { v.network.forward(x0, rows: n, workspace: workspace) }
+                v.network.trainingStep(x0, target: t0, rows: n, loss: loss, weightDecay: decay, optimizer: optimizer,
+                                       learningRate: rate, workspace: workspace, tracker: tracker, foldsDecay: true)
+                v.network.forward(x0, rows: n, workspace: workspace)
+                v.forwardIsCurrent = true
+                tracker?.observeForward(workspace, rows: n)
+                tally.add(v.network, workspace, target: t0, rows: n) { labels?[$0] }
+            } else {
+                v.rng.shuffle(&v.order)
+                var start = 0
+                while start < n {
+                    let rows = min(batch, n - start)
+                    for r in 0..<rows {
+                        let source = v.order[start + r]
+                        (workspace.batchInputs + r * inputs).update(from: x0 + source * inputs, count: inputs)
+                        (workspace.batchTargets + r * outputs).update(from: t0 + source * outputs, count: outputs)
+                    }
+                    let x = UnsafePointer(workspace.batchInputs), t = UnsafePointer(workspace.batchTargets)
+                    v.network.forward(x, rows: rows, workspace: workspace)
+                    tracker?.observeForward(workspace, rows: rows)
+                    let order = v.order
+                    tally.add(v.network, workspace, target: t, rows: rows) { [start] r in labels?[order[start + r]] }
+                    v.network.trainingStep(x, target: t, rows: rows, loss: loss, weightDecay: decay, optimizer: optimizer,
+                                           learningRate: rate, workspace: workspace, tracker: tracker, foldsDecay: true)
+                    start += rows
+                }
+            }
+            v.epoch = current
+            if endEpoch(train: tally.result(labelled: labels != nil), learningRate: rate, &v, pauseAfter: pauseAfter, onEpoch: onEpoch) { return }
+        }
+    }
+
+    /// The end of epoch `v.epoch`: measures validation, records the epoch, hands it over
+    /// and decides whether training ends with it; true when it does (`v.result` is then
+    /// set, unless the loop pauses).
+    @inline(__always)
+    private func endEpoch(train: Evaluation, learningRate: Double, _ v: inout Variables,
+                          pauseAfter: (Int) -> Bool, onEpoch: (Epoch) -> Bool) -> Bool {
+        let epoch = v.epoch
+        let val = validation.map { v.network.evaluate($0, loss: configuration.loss, workspace: evaluation) }
+        let r = EpochRecord(epoch: epoch, trainLoss: train.loss, validationLoss: val?.loss,
+                            trainAccuracy: train.accuracy, validationAccuracy: val?.accuracy, learningRate: learningRate)
+        var d: Diagnostics? = nil
+        if let tracker {
+            d = tracker.record(v.network, trained: epoch > 0)
+            tracker.startEpoch()
+        }
+        let proceed = onEpoch(Epoch(record: r, diagnostics: d))
+        if !r.trainLoss.isFinite || !(r.validationLoss?.isFinite ?? true) || !v.network.parametersAreFinite {
+            v.result = .diverged(epoch: epoch)
+        } else if !proceed {
+            v.result = .stopped(epoch: epoch)
+        } else if v.stopping?.observe(epoch: epoch, validationLoss: r.validationLoss!, parameters: v.network.parameters) == true {
+            v.network.parameters = v.stopping!.bestParameters
+            v.result = .earlyStopped(epoch: epoch, bestEpoch: v.stopping!.bestEpoch)
+        } else if epoch >= configuration.epochs {
+            v.result = .completed
+        } else if pauseAfter(epoch) {
+            return true
+        }
+        return v.result != nil
     }
 }
