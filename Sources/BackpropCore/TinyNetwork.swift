@@ -6,7 +6,8 @@
 /// block's accessors, a call per layer and per product (reference counting and exclusivity
 /// checks at each). Here every pointer and shape is resolved once, when the loop starts, into
 /// a plain table, and an epoch's backward pass, update and forward pass run through it;
-/// layers of at most 4 inputs and 4 units get their loops unrolled (`withShape`).
+/// layers of at most 4 inputs and 4 units get their loops unrolled, over all the rows when
+/// there are 4 (`withShape`).
 ///
 /// The arithmetic is the general path's, operation for operation and in the same order, so
 /// the numbers are the same bit for bit (`TinyNetworkTests` trains every activation, loss,
@@ -72,12 +73,11 @@ final class TinyNetwork<T: Scalar> {
     /// x: (rows, inputs) -> every layer's z and a; the last a is the output.
     @inline(__always)
     func forward(_ x: UnsafePointer<T>, parameters p: UnsafePointer<T>) {
-        let rows = rows
         var input = x
         for l in 0..<layers.count {
             let layer = layers[l]
             let w = p + layer.weights, b = p + layer.biases, z = layer.z
-            Self.withShape(layer) { k, n in
+            Self.withShape(layer, rows: rows) { rows, k, n in
                 // z = (x·W) + b, each element summed in k order.
                 for r in 0..<rows {
                     let xr = input + r &* k, zr = z + r &* n
@@ -104,7 +104,7 @@ final class TinyNetwork<T: Scalar> {
             let input = l == 0 ? x : UnsafePointer(layers[l - 1].a)
             let dz = layer.delta, dW = g + layer.weights, db = g + layer.biases, w = p + layer.weights
             let dx: UnsafeMutablePointer<T>? = l > 0 ? layers[l - 1].delta : nil
-            Self.withShape(layer) { k, n in
+            Self.withShape(layer, rows: rows) { rows, k, n in
                 // dW = inputᵀ·δ, each element summed over the rows in order.
                 for i in 0..<k {
                     for j in 0..<n {
@@ -144,6 +144,19 @@ final class TinyNetwork<T: Scalar> {
               optimizer: AnyOptimizer<T>, learningRate: Double) {
         backward(x, target: target, parameters: p, loss: loss)
         optimizer.step(parameters: p, gradients: gradients, count: parameterCount, learningRate: learningRate, decay: decay)
+    }
+
+    /// Runs `body(rows, inputs, units)` as `withShape(_:_:)` does, with the rows a constant
+    /// too when they are 4 (the truth table of two inputs: XOR, AND, OR), so that whole
+    /// products unroll into straight-line code. Other row counts run with a variable: each
+    /// constant doubles the code of these loops.
+    @inline(__always)
+    static func withShape(_ layer: Layer, rows: Int, _ body: (_ rows: Int, _ inputs: Int, _ units: Int) -> Void) {
+        if rows == 4 {
+            withShape(layer) { body(4, $0, $1) }
+        } else {
+            withShape(layer) { body(rows, $0, $1) }
+        }
     }
 
     /// Runs `body(inputs, units)` with the layer's shape as constants when both are at most 4,

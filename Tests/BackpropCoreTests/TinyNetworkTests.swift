@@ -32,7 +32,8 @@ import Testing
 
     static func randomCase(_ seed: UInt64) -> Case {
         var d = Draw(state: seed)
-        let inputs = d.int(1...4), rows = d.int(2...8)
+        // A third of the cases have 4 rows, which the fused step unrolls as constants.
+        let inputs = d.int(1...4), rows = d.int(0...2) == 0 ? 4 : d.int(2...8)
         let hidden = (0..<d.int(0...2)).map { _ in
             LayerSpec(units: d.int(1...4), activation: d.pick([.sigmoid, .tanh, .relu, .leakyReLU, .linear]))
         }
