@@ -81,7 +81,7 @@ extension Sweep {
         if case let .complete(r) = folder.state(of: run, fingerprint: data?.fingerprint) { return r }
         let runFolder = folder.run(run)
         guard let text = try? String(contentsOfFile: runFolder.metricsFile, encoding: .utf8), let rows = MetricsLog.parse(text), !rows.isEmpty,
-              let modelText = try? readFile(runFolder.modelFile), let model = try? JSONParser.parse(modelText) else { return nil }
+              let model = try? readFile(runFolder.modelFile), (try? JSONParser.parse(model)) != nil else { return nil }
         var r = RunResult(run: run, status: .paused, message: nil, rows: rows, seconds: rows.last!.seconds)
         r.pausedModel = model
         r.dataFingerprint = data?.fingerprint

@@ -102,7 +102,7 @@ extension Sweep {
     ///     removed any) and whose files no other process reads before it has one. Not in a
     ///     scheduled sweep, whose shards read each other's paused runs for their decisions.
     ///   - seconds: read after the plots, for status.json.
-    func writeFiles(_ finished: RunResult, model: JSONValue, lock: FileLock? = nil, inPlace: Bool = false,
+    func writeFiles(_ finished: RunResult, model: [UInt8], lock: FileLock? = nil, inPlace: Bool = false,
                     seconds: (() -> Double)? = nil) -> RunResult {
         var result = finished
         let runFolder = folder.run(result.run)

@@ -18,7 +18,7 @@ public protocol TrainingData: Sendable {
     /// With `checkpoints`, it continues from a valid saved checkpoint, saves new ones as the
     /// spec says, and one when it pauses at `until`. `epochDone` is told each epoch done.
     func train(_ run: PlannedRun, cancellation: Cancellation, clock: Stopwatch, checkpoints: CheckpointFile?,
-               until: Int?, epochDone: ((Int) -> Void)?) -> (result: RunResult, model: JSONValue)?
+               until: Int?, epochDone: ((Int) -> Void)?) -> (result: RunResult, model: [UInt8])?
     /// Seconds per epoch of `run`, from training it for `epochs` epochs.
     func secondsPerEpoch(_ run: PlannedRun, epochs: Int) -> Double
     /// How the kept `model` (model.json) classifies the test set, else the validation set:
@@ -31,7 +31,7 @@ public protocol TrainingData: Sendable {
 extension TrainingData {
     /// `train` with no one told of each epoch.
     public func train(_ run: PlannedRun, cancellation: Cancellation, clock: Stopwatch, checkpoints: CheckpointFile?,
-               until: Int?) -> (result: RunResult, model: JSONValue)? {
+               until: Int?) -> (result: RunResult, model: [UInt8])? {
         train(run, cancellation: cancellation, clock: clock, checkpoints: checkpoints, until: until, epochDone: nil)
     }
 }
@@ -93,7 +93,7 @@ extension DataSplits: TrainingData {
     }
 
     public func train(_ run: PlannedRun, cancellation: Cancellation, clock: Stopwatch, checkpoints file: CheckpointFile?,
-                      until: Int?, epochDone: ((Int) -> Void)?) -> (result: RunResult, model: JSONValue)? {
+                      until: Int?, epochDone: ((Int) -> Void)?) -> (result: RunResult, model: [UInt8])? {
         let activations = run.spec.model.layers.map(\.activation)
         var resume: (state: TrainingState<T>, rows: [MetricsRow], seconds: Double)?
         if let file, let bytes = file.existing {
@@ -124,7 +124,7 @@ extension DataSplits: TrainingData {
             return nil
         }
         if let paused = trained.paused { save?(paused, trained.result.rows, trained.result.seconds) }
-        return (trained.result, ModelFile.json(trained.network, classes: training.classNames, features: featureNames, normalization: normalization))
+        return (trained.result, ModelFile.bytes(trained.network, classes: training.classNames, features: featureNames, normalization: normalization))
     }
 
     public func classification(of model: JSONValue) -> (set: String, report: ClassificationReport)? {

@@ -77,9 +77,9 @@ public struct RunFolder: Sendable {
     /// just trained has new files (its seconds differ, at least). `inPlace`: the folder has no
     /// status.json and gets one after a flush (a finished run), so the files are written
     /// directly (`ResultsDirectory.writeInPlace`); else each is renamed into place.
-    func writeResults(_ result: RunResult, model: JSONValue, inPlace: Bool = false) throws(ResultsError) {
+    func writeResults(_ result: RunResult, model: [UInt8], inPlace: Bool = false) throws(ResultsError) {
         try write(Array(MetricsLog.csv(result.rows, activations: result.run.spec.model.layers.map(\.activation)).utf8), to: metricsFile, inPlace: inPlace)
-        try write(Array((model.serialized() + "\n").utf8), to: modelFile, inPlace: inPlace)
+        try write(model, to: modelFile, inPlace: inPlace)
     }
 
     /// A file of the run, in place or renamed into place (see `writeResults`); renamed, it is

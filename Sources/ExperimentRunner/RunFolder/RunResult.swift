@@ -63,7 +63,7 @@ public struct RunResult: Sendable {
     /// The provenance.json session that trained it.
     public var provenance: String? = nil
     /// A paused run's model.json (at its last epoch), kept for when the scheduler stops it there.
-    public var pausedModel: JSONValue? = nil
+    public var pausedModel: [UInt8]? = nil
 
     /// The record of the network the run kept: the restored epoch's after early stopping,
     /// else the last.

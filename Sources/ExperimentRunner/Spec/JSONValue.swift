@@ -68,8 +68,14 @@ public indirect enum JSONValue: Equatable, Sendable {
 /// The shortest decimal text that reads back as exactly `value` (Swift's description),
 /// written as JSON allows: integral values without ".0", no "inf" or "nan".
 public func formatNumber(_ value: Double) -> String {
-    if value.isFinite, value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-    return "\(value)"
+    var out = ""
+    appendNumber(value, to: &out)
+    return out
+}
+
+/// `formatNumber(value)` appended to `out`, without a String of its own.
+func appendNumber(_ value: Double, to out: inout String) {
+    if value.isFinite, value == value.rounded(), abs(value) < 1e15 { out += String(Int64(value)) } else { value.write(to: &out) }
 }
 
 // MARK: - Writing
