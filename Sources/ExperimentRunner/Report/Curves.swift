@@ -1,3 +1,5 @@
+import BackpropCore
+
 /// curves.csv: per epoch, for each configuration (columns named by its id), how many
 /// completed seeds reached the epoch (`<id>:n`), then the mean and sample standard
 /// deviation across them of the training and (when present) validation loss, then, for
@@ -41,24 +43,36 @@ public enum Curves {
             }
         }
         var out = CSV.line(header), all = [Double]()
-        func stats(_ values: [Double], loss: Bool) -> [String] {
-            guard let mean = Statistics.mean(values) else { return ["", ""] }
+        // Written field by field into `out`, with one scratch array: a run of 100,000 epochs
+        // is 100,000 lines, and arrays and strings made per field cost more than the numbers.
+        // Each configuration's runs as their metrics rows (a RunResult is a large value to copy).
+        let runs = configurations.map { (byConfiguration[$0.index] ?? []).map(\.rows) }
+        out.reserveCapacity(out.utf8.count + (maxEpoch + 1) * (8 + configurations.count * (hasAccuracy ? 100 : 50) * (hasValidation ? 2 : 1)))
+        var values = [Double]()
+        func stats(_ runs: [[MetricsRow]], _ epoch: Int, _ value: (EpochRecord) -> Double?, loss: Bool) {
+            values.removeAll(keepingCapacity: true)
+            for rows in runs where rows.count > epoch {
+                if let v = value(rows[epoch].record) { values.append(v) }
+            }
+            out += ","
+            guard let mean = Statistics.mean(values) else { out += ","; return }
             if loss { all.append(mean) }
-            return [CSV.number(mean), CSV.number(Statistics.standardDeviation(values) ?? .nan)]
+            CSV.append(mean, to: &out)
+            out += ","
+            CSV.append(Statistics.standardDeviation(values) ?? .nan, to: &out)
         }
         for epoch in 0...maxEpoch {
-            var fields = [String(epoch)]
-            for c in configurations {
-                let rows = (byConfiguration[c.index] ?? []).compactMap { $0.rows.count > epoch ? $0.rows[epoch].record : nil }
-                fields.append(String(rows.count))
-                fields += stats(rows.map(\.trainLoss), loss: true)
-                if hasValidation { fields += stats(rows.compactMap(\.validationLoss), loss: true) }
+            out += String(epoch)
+            for runs in runs {
+                out += "," + String(runs.reduce(0) { $0 + ($1.count > epoch ? 1 : 0) })
+                stats(runs, epoch, { $0.trainLoss }, loss: true)
+                if hasValidation { stats(runs, epoch, { $0.validationLoss }, loss: true) }
                 if hasAccuracy {
-                    fields += stats(rows.compactMap(\.trainAccuracy), loss: false)
-                    if hasValidation { fields += stats(rows.compactMap(\.validationAccuracy), loss: false) }
+                    stats(runs, epoch, { $0.trainAccuracy }, loss: false)
+                    if hasValidation { stats(runs, epoch, { $0.validationAccuracy }, loss: false) }
                 }
             }
-            out += CSV.line(fields)
+            out += "\n"
         }
         return Table(csv: out, columns: columns, countColumns: countColumns, accuracyColumns: accuracyColumns, allValues: all)
     }
