@@ -24,6 +24,8 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Square roots of SIMD8 lanes in one instruction (a header only; see vector_math.h).
+        .systemLibrary(name: "CVectorMath"),
         // Linux calls Swift's Glibc module leaves out (syncfs), for durable results.
         .target(name: "CSystem"),
         // The engine: parameters, workspace, layers, activations, losses, optimizers,
@@ -32,6 +34,7 @@ let package = Package(
             name: "BackpropCore",
             dependencies: [
                 "CBLAS",
+                "CVectorMath",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

@@ -60,7 +60,7 @@ public final class Adam<T: Scalar> {
                 let m0 = UnsafeRawPointer(m + i).loadUnaligned(as: Lanes.self)
                 let mi = towardsG ? m0 + w * (g - m0) : g - (g - m0) * oneMinusW
                 let vi = UnsafeRawPointer(v + i).loadUnaligned(as: Lanes.self) * b2 + c2 * g * g
-                let updated = p + step * mi / (vi.squareRoot() / rootCorrection2 + eps)
+                let updated = p + step * mi / (T.squareRoot(vi) / rootCorrection2 + eps)
                 UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: Lanes.self)
                 UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: Lanes.self)
                 UnsafeMutableRawPointer(parameters + i).storeBytes(of: updated, as: Lanes.self)

@@ -1,4 +1,5 @@
 import CBLAS
+import CVectorMath
 import RealModule
 
 /// A floating-point type the engine can train in: `Double` (the default, for exact
@@ -15,12 +16,19 @@ where Self.RawSignificand: FixedWidthInteger {
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
     )
+    /// Each lane's square root, in one vector instruction: the same numbers as
+    /// `squareRoot()` lane by lane (IEEE, correctly rounded), which Swift compiles on Linux as
+    /// eight calls' worth of scalar code (see vector_math.h).
+    static func squareRoot(_ lanes: SIMD8<Self>) -> SIMD8<Self>
 }
 
 @inline(__always)
 private func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
 
 extension Double: Scalar {
+    @inline(__always)
+    public static func squareRoot(_ lanes: SIMD8<Double>) -> SIMD8<Double> { backprop_sqrt_double8(lanes) }
+
     public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Double, a: UnsafePointer<Double>, lda: Int,
@@ -34,6 +42,9 @@ extension Double: Scalar {
 }
 
 extension Float: Scalar {
+    @inline(__always)
+    public static func squareRoot(_ lanes: SIMD8<Float>) -> SIMD8<Float> { backprop_sqrt_float8(lanes) }
+
     public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,

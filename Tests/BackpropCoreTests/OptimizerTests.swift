@@ -79,6 +79,24 @@ import TestSupport
         if single { check(Float.self) } else { check(Double.self) }
     }
 
+    /// The vector square root Adam's lanes use is the scalar one, lane by lane, bit for bit,
+    /// on the awkward inputs too (zeros, the smallest subnormal, infinity, negatives, NaN).
+    @Test func laneSquareRootIsTheScalarOne() {
+        func check<T: Scalar>(_: T.Type) {
+            let inputs: [T] = [0, -0.0, .leastNonzeroMagnitude, 1e-30, 2, 0.1, 1e30, .infinity, -1, .nan, .greatestFiniteMagnitude, 1]
+            for start in stride(from: 0, to: inputs.count, by: 8) {
+                let chunk = (0..<8).map { inputs[(start + $0) % inputs.count] }
+                let lanes = T.squareRoot(SIMD8(chunk))
+                for k in 0..<8 {
+                    let scalar = chunk[k].squareRoot()
+                    #expect((lanes[k] == scalar && lanes[k].sign == scalar.sign) || (lanes[k].isNaN && scalar.isNaN), "sqrt(\(chunk[k]))")
+                }
+            }
+        }
+        check(Double.self)
+        check(Float.self)
+    }
+
     @Test func adamStateIsPerOptimizer() {
         // Two optimizers from one configuration start from zero moments each.
         #expect(trajectory(OptimizerConfiguration(kind: .adam, learningRate: 0.1)) ==

@@ -1,0 +1,18 @@
+// Square roots of eight lanes at once (sqrtps/sqrtpd on x86-64), for Adam's update.
+//
+// Swift's own square root goes through libc's sqrt on Linux, whose errno check (a
+// compare and a branch to the library call for negative inputs) keeps the compiler from
+// using the vector instruction: SIMD8's squareRoot() became eight scalar roots, each with
+// its branch. __builtin_elementwise_sqrt is the IEEE square root, correctly rounded like the
+// scalar one, so the numbers are the same.
+// Clang imports ext_vector_type(8) as Swift's SIMD8.
+typedef float backprop_float8 __attribute__((ext_vector_type(8)));
+typedef double backprop_double8 __attribute__((ext_vector_type(8)));
+
+static inline __attribute__((always_inline)) backprop_float8 backprop_sqrt_float8(backprop_float8 x) {
+    return __builtin_elementwise_sqrt(x);
+}
+
+static inline __attribute__((always_inline)) backprop_double8 backprop_sqrt_double8(backprop_double8 x) {
+    return __builtin_elementwise_sqrt(x);
+}
