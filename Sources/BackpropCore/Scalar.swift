@@ -20,6 +20,9 @@ where Self.RawSignificand: FixedWidthInteger {
     /// `squareRoot()` lane by lane (IEEE, correctly rounded), which Swift compiles on Linux as
     /// eight calls' worth of scalar code (see vector_math.h).
     static func squareRoot(_ lanes: SIMD8<Self>) -> SIMD8<Self>
+    /// ReLU's backward step on eight lanes, `a > 0 ? da : 0` each, without a branch (see
+    /// vector_math.h).
+    static func reluBackward(a: SIMD8<Self>, da: SIMD8<Self>) -> SIMD8<Self>
 }
 
 @inline(__always)
@@ -28,6 +31,8 @@ private func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : Cbl
 extension Double: Scalar {
     @inline(__always)
     public static func squareRoot(_ lanes: SIMD8<Double>) -> SIMD8<Double> { backprop_sqrt_double8(lanes) }
+    @inline(__always)
+    public static func reluBackward(a: SIMD8<Double>, da: SIMD8<Double>) -> SIMD8<Double> { backprop_relu_backward_double8(a, da) }
 
     public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
@@ -44,6 +49,8 @@ extension Double: Scalar {
 extension Float: Scalar {
     @inline(__always)
     public static func squareRoot(_ lanes: SIMD8<Float>) -> SIMD8<Float> { backprop_sqrt_float8(lanes) }
+    @inline(__always)
+    public static func reluBackward(a: SIMD8<Float>, da: SIMD8<Float>) -> SIMD8<Float> { backprop_relu_backward_float8(a, da) }
 
     public static func blasGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,

@@ -16,3 +16,17 @@ static inline __attribute__((always_inline)) backprop_float8 backprop_sqrt_float
 static inline __attribute__((always_inline)) backprop_double8 backprop_sqrt_double8(backprop_double8 x) {
     return __builtin_elementwise_sqrt(x);
 }
+
+// ReLU's backward step on eight lanes: dz = a > 0 ? da : 0, as a mask on da's bits (the
+// comparison is false for NaN, as the scalar one is), with no branch. Swift's SIMD
+// comparisons compile lane by lane, through memory, with a branch each.
+typedef int backprop_int8 __attribute__((ext_vector_type(8)));
+typedef long long backprop_long8 __attribute__((ext_vector_type(8)));
+
+static inline __attribute__((always_inline)) backprop_float8 backprop_relu_backward_float8(backprop_float8 a, backprop_float8 da) {
+    return (backprop_float8)((backprop_int8)da & (a > 0));
+}
+
+static inline __attribute__((always_inline)) backprop_double8 backprop_relu_backward_double8(backprop_double8 a, backprop_double8 da) {
+    return (backprop_double8)((backprop_long8)da & (a > 0));
+}

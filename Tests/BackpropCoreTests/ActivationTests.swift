@@ -35,6 +35,30 @@ import TestSupport
         }
     }
 
+    /// ReLU's backward pass, eight lanes at a time plus a tail (19 values, in place as the
+    /// network runs it): dz = da where a > 0, else +0, bit for bit as the plain rule gives it,
+    /// with awkward a (zeros, NaN, infinity, subnormal) and awkward da (-0, NaN, infinities).
+    @Test func reluBackwardIsThePlainRule() {
+        func check<T: Scalar>(_: T.Type) {
+            let a: [T] = [1, 0, -0.0, -2, .nan, .infinity, -.infinity, .leastNonzeroMagnitude, 3, -1e-30,
+                          0.5, 2, -3, 4, 0, 7, .nan, 1, -1]
+            let da: [T] = [-0.0, 5, 6, 7, 8, .nan, -.infinity, -3, .infinity, 1,
+                           -0.0, -2, .nan, 0.25, 9, -0.5, 1, .nan, 2]
+            var dz = da
+            dz.withUnsafeMutableBufferPointer { d in
+                a.withUnsafeBufferPointer { a in
+                    Activation.relu.backward(da: UnsafePointer(d.baseAddress!), a: a.baseAddress!, dz: d.baseAddress!, rows: 1, columns: 19)
+                }
+            }
+            for i in a.indices {
+                let expected: T = a[i] > 0 ? da[i] : 0
+                #expect((dz[i] == expected && dz[i].sign == expected.sign) || (dz[i].isNaN && expected.isNaN), "a \(a[i]), da \(da[i])")
+            }
+        }
+        check(Double.self)
+        check(Float.self)
+    }
+
     @Test func softmaxRowsAreProbabilities() {
         // NumPy: e = np.exp(z - z.max()); e / e.sum() for z = [1, 2, 3]
         let z: [Double] = [1, 2, 3, 1000, 1000, 1000]
