@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(name: "gemm-bound", dependencies: ["BackpropCore"], path: "bench/GemmBound"),
         // Helpers shared by the test targets: tolerant comparisons, the reference product.
         .target(name: "TestSupport", dependencies: ["BackpropCore", "CZlib"], path: "Tests/TestSupport"),
-        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "TestSupport", .product(name: "RealModule", package: "swift-numerics")]),
+        .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "BackpropData", "TestSupport", .product(name: "RealModule", package: "swift-numerics")]),
         .testTarget(name: "BackpropDataTests", dependencies: ["BackpropData", "BackpropCore", "TestSupport"]),
         .testTarget(name: "ExperimentRunnerTests", dependencies: ["ExperimentRunner", "BackpropData", "BackpropCore", "TestSupport"]),
         .testTarget(name: "backpropTests", dependencies: ["backprop", "TestSupport"]),
