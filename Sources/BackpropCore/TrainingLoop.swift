@@ -193,18 +193,18 @@ public final class TrainingLoop<T: Scalar> {
                 tally.add(v.network, workspace, target: t0, rows: n) { labels?[$0] }
             } else {
                 v.rng.shuffle(&v.order)
+                let order = v.order  // this epoch's, read by every batch below
                 var start = 0
                 while start < n {
                     let rows = min(batch, n - start)
                     for r in 0..<rows {
-                        let source = v.order[start + r]
+                        let source = order[start + r]
                         (workspace.batchInputs + r * inputs).update(from: x0 + source * inputs, count: inputs)
                         (workspace.batchTargets + r * outputs).update(from: t0 + source * outputs, count: outputs)
                     }
                     let x = UnsafePointer(workspace.batchInputs), t = UnsafePointer(workspace.batchTargets)
                     v.network.forward(x, rows: rows, workspace: workspace)
                     tracker?.observeForward(workspace, rows: rows)
-                    let order = v.order
                     tally.add(v.network, workspace, target: t, rows: rows) { [start] r in labels?[order[start + r]] }
                     v.network.trainingStep(x, target: t, rows: rows, loss: loss, weightDecay: decay, optimizer: optimizer,
                                            learningRate: rate, workspace: workspace, tracker: tracker, foldsDecay: true)
