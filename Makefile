@@ -20,15 +20,19 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
 	fi
 
+# SwiftPM and the compiler leave empty TemporaryDirectory.* folders in $TMPDIR on every call:
+# builds get a folder of their own under .build, removed afterwards, pass or fail.
+BUILD_TMP := $(CURDIR)/.build/build-tmp
+
 build: deps
-	$(SWIFT) build -c release
+	@rm -rf $(BUILD_TMP) && mkdir -p $(BUILD_TMP)
+	@status=0; TMPDIR=$(BUILD_TMP) $(SWIFT) build -c release || status=$$?; rm -rf $(BUILD_TMP); exit $$status
 
 run: build
 	$(BIN) run $(SPEC)
 
-# Tests run in release: the engine's numerics are 100x slower in a debug build. SwiftPM and the
-# compiler leave empty TemporaryDirectory.* folders in $TMPDIR on every call (even for 0 tests):
-# they get a folder of their own under .build, removed afterwards, pass or fail. The tests must
+# Tests run in release: the engine's numerics are 100x slower in a debug build. As for builds,
+# SwiftPM gets a folder of its own for its TemporaryDirectory.* folders (even for 0 tests). The tests must
 # clean up after themselves: a backprop-tests-* folder still there fails the target.
 TEST_TMP := $(CURDIR)/.build/test-tmp
 
@@ -51,8 +55,10 @@ FUZZ_CASES ?= 200000
 FUZZ_SEED  ?= $(shell date +%s)
 
 fuzz: deps
-	$(SWIFT) build -c release --build-tests
-	BACKPROP_FUZZ_CASES=$(FUZZ_CASES) BACKPROP_FUZZ_SEED=$(FUZZ_SEED) $(SWIFT) test -c release --skip-build --filter FuzzTests
+	@rm -rf $(BUILD_TMP) && mkdir -p $(BUILD_TMP)
+	@status=0; TMPDIR=$(BUILD_TMP) $(SWIFT) build -c release --build-tests && \
+	BACKPROP_FUZZ_CASES=$(FUZZ_CASES) BACKPROP_FUZZ_SEED=$(FUZZ_SEED) TMPDIR=$(BUILD_TMP) $(SWIFT) test -c release --skip-build --filter FuzzTests || status=$$?; \
+	rm -rf $(BUILD_TMP); exit $$status
 
 # A benchmark, not a test: backprop against NumPy (XOR), scikit-learn and PyTorch
 # (Fashion-MNIST), the --jobs 2 speed-up, peak memory, search and Optuna (sweeps of many short
