@@ -123,4 +123,26 @@ import TestSupport
         #expect(rows[0] == ["row", "predicted", "p(0)", "p(1)"] && rows.count == 3)
         for row in rows.dropFirst() { #expect(Double(row[2])! + Double(row[3])! == 1 || abs(Double(row[2])! + Double(row[3])! - 1) < 1e-15) }
     }
+
+    /// A diverged run's parameters overflowed to infinity: its model.json stays JSON (the
+    /// values are strings, as in status.json) and predict refuses it in one line.
+    @Test func aDivergedRunsModelIsJSONAndPredictRefusesIt() throws {
+        let root = temporaryPath("diverged")
+        let spec = CLI.temporarySpec(#"""
+        {"name": "d", "dataset": {"name": "xor"},
+         "model": {"layers": [{"units": 2, "activation": "linear"}, {"units": 1, "activation": "linear"}]},
+         "loss": "sse", "optimizer": {"learning_rate": 1e308}, "training": {"epochs": 5}, "seeds": [42]}
+        """#)
+        #expect(try CLI.run(["run", spec, "--results", root, "--quiet"], environment: Self.environment).status == 0)
+        let run = root + "/d/runs/seed=42"
+        #expect(try String(contentsOfFile: run + "/status.json", encoding: .utf8).contains("\"status\": \"diverged\""))
+        let text = try String(contentsOfFile: run + "/model.json", encoding: .utf8)
+        let model = try JSONParser.parse(Array(text.utf8))  // JSON, not Swift's bare inf
+        #expect(ModelFile.hasNonFiniteParameters(model))
+        #expect(text.contains("\"inf\"") || text.contains("\"-inf\"") || text.contains("\"nan\""), "\(text)")
+        let points = writeFile("x1,x2\n0,1\n", to: temporaryPath("points") + ".csv")
+        let out = try CLI.run(["predict", run, points])
+        #expect(out.status == 2)
+        #expect(out.stderr == "backprop: \(run)/model.json: holds parameters that are not finite (its run diverged): it cannot predict\n", "\(out.stderr)")
+    }
 }

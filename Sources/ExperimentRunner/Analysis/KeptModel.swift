@@ -35,6 +35,9 @@ public struct KeptModel: Sendable {
         guard case let .array(names)? = json["features"] else {
             throw ResultsError(path: modelFile, message: "names no features (made by a backprop older than predict): train the run again with --force")
         }
+        if ModelFile.hasNonFiniteParameters(json) {
+            throw ResultsError(path: modelFile, message: "holds parameters that are not finite (its run diverged): it cannot predict")
+        }
         let features = names.compactMap { v -> String? in if case let .string(s) = v { s } else { nil } }
         guard features.count == names.count, !features.isEmpty, let network = ModelFile.network(json, inputs: features.count) else {
             throw ResultsError(path: modelFile, message: "is damaged: its features or layers do not fit together")

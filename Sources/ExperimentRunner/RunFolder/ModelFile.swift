@@ -19,7 +19,9 @@ public enum ModelFile {
     /// out (two-space indents; a weight matrix on one line, its rows `[a,b]` separated by
     /// ", "), and written straight into text: a network of 80,000 parameters is 1.6 MB of it,
     /// where a `JSONValue` tree of the same document took 6 MB more (a box and a string per
-    /// number), twice over while two runs finished at once.
+    /// number), twice over while two runs finished at once. Parameters that are not finite (a
+    /// diverged run's) are written as the strings "inf", "-inf" and "nan", as status.json writes
+    /// them: the file stays JSON, and `network(_:inputs:)` does not take it for a model.
     public static func bytes<T: Scalar>(_ network: Network<T>, classes: [String]?, features: [String]? = nil,
                                         normalization: Normalization.Fitted? = nil) -> [UInt8] {
         var out = ""
@@ -28,7 +30,8 @@ public enum ModelFile {
             out += "["
             for (i, v) in values.enumerated() {
                 if i > 0 { out += separator }
-                appendNumber(v, to: &out)
+                // JSON has no infinity or NaN: a diverged run's are strings, as in status.json.
+                if v.isFinite { appendNumber(v, to: &out) } else { out += "\"\(v)\"" }
             }
             out += "]"
         }
@@ -66,6 +69,20 @@ public enum ModelFile {
 }
 
 extension ModelFile {
+    /// Whether a model.json's layers hold parameters that are not finite (written as strings:
+    /// the run diverged).
+    public static func hasNonFiniteParameters(_ json: JSONValue) -> Bool {
+        guard case let .array(layers)? = json["layers"] else { return false }
+        func strings(_ v: JSONValue?) -> Bool {
+            switch v {
+            case let .array(items)?: return items.contains { strings($0) }
+            case .string?: return true
+            default: return false
+            }
+        }
+        return layers.contains { strings($0["weights"]) || strings($0["biases"]) }
+    }
+
     /// The network a model.json holds, for `inputs` input columns; nil when it is not one.
     public static func network(_ json: JSONValue, inputs: Int) -> Network<Double>? {
         guard case let .array(layers)? = json["layers"] else { return nil }

@@ -66,7 +66,9 @@ public indirect enum JSONValue: Equatable, Sendable {
 }
 
 /// The shortest decimal text that reads back as exactly `value` (Swift's description),
-/// written as JSON allows: integral values without ".0", no "inf" or "nan".
+/// integral values without ".0". For finite values: JSON has no infinity or NaN, and Swift's
+/// "inf" and "nan" would make the document invalid (model.json and status.json write them
+/// as strings).
 public func formatNumber(_ value: Double) -> String {
     var out = ""
     appendNumber(value, to: &out)
