@@ -39,16 +39,18 @@ public enum ModelFile {
             values.isEmpty ? "[]" : "[" + values.map(JSONValue.quote).joined(separator: ", ") + "]"
         }
         out += "{\n  \"layers\": ["
-        for l in network.layers.indices {
-            let w = network.weights(l)
+        // Read from the parameter block where it is (W is (inputs x units) row-major, then b).
+        let p = network.parameters
+        for (l, layer) in network.layers.enumerated() {
             out += l > 0 ? ",\n    {\n      \"weights\": [" : "\n    {\n      \"weights\": ["
-            for i in 0..<w.rows {
+            for i in 0..<layer.inputs {
                 if i > 0 { out += ", " }
-                numbers((0..<w.columns).lazy.map { Double(w[i, $0]) }, separator: ",")
+                let row = layer.weightOffset + i * layer.units
+                numbers(p[row..<(row + layer.units)].lazy.map { Double($0) }, separator: ",")
             }
             out += "],\n      \"biases\": "
-            numbers(network.biases(l).lazy.map { Double($0) }, separator: ", ")
-            out += ",\n      \"activation\": " + JSONValue.quote(network.layers[l].activation.rawValue) + "\n    }"
+            numbers(p[layer.biasOffset..<(layer.biasOffset + layer.units)].lazy.map { Double($0) }, separator: ", ")
+            out += ",\n      \"activation\": " + JSONValue.quote(layer.activation.rawValue) + "\n    }"
         }
         out += "\n  ]"
         if let classes {
