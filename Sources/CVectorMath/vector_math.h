@@ -1,3 +1,7 @@
+// Never fuse a multiply and an add here (clang may, for C, when the build targets FMA):
+// the engine's numbers must be the same whatever instructions the machine has.
+#pragma STDC FP_CONTRACT OFF
+
 // Square roots of eight lanes at once (sqrtps/sqrtpd on x86-64), for Adam's update.
 //
 // Swift's own square root goes through libc's sqrt on Linux, whose errno check (a
