@@ -28,6 +28,34 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/a.png")) == a)
     }
 
+    /// What `reset session` leaves alone (here a terminal's font: gnuplot keeps a terminal's
+    /// options from one `set terminal` to the next) never passes from one script to the next:
+    /// a script loaded after one with another font is drawn as by a gnuplot of its own.
+    @Test func aTerminalsOptionsDoNotPassToTheNextScript() throws {
+        let gnuplot = try #require(Gnuplot.find())
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/alone", withIntermediateDirectories: true)
+        let script = "set terminal pngcairo size 200,100\nset output \"a.png\"\nplot x\nset output\n"
+        writeFile(script, to: root + "/alone/a.gp")
+        writeFile(script, to: root + "/a.gp")
+        writeFile("set terminal pngcairo size 200,100 noenhanced font \"sans,20\"\nset output \"big.png\"\nplot x\nset output\n",
+                  to: root + "/big.gp")
+        // The reference: gnuplot run on the script alone.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: gnuplot.executable)
+        process.arguments = ["a.gp"]
+        process.currentDirectoryURL = URL(fileURLWithPath: root + "/alone")
+        try process.run()
+        process.waitUntilExit()
+        let alone = try Data(contentsOf: URL(fileURLWithPath: root + "/alone/a.png"))
+        for round in 0..<3 {
+            try gnuplot.render(file: root + "/big.gp")
+            try gnuplot.render(file: root + "/a.gp")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/a.png")) == alone, "round \(round)")
+        }
+    }
+
     /// A session's gnuplot changes folder with each plot: relative paths (`--results results`)
     /// must still name the folder the caller means, plot after plot.
     @Test func relativePathsNameTheCallersFolders() throws {

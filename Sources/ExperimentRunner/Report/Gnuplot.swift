@@ -42,11 +42,15 @@ public struct Gnuplot: Sendable {
         // A session's gnuplot has moved to the previous plot's folder: only an absolute path
         // names the same folder for it as for us.
         if !directory.hasPrefix("/") { directory = FileManager.default.currentDirectoryPath + "/" + directory }
-        if let session = GnuplotSession.take(executable) {
+        let text = try? readFile(file)
+        // Settings that `reset session` keeps (a terminal's options, linetypes, the encoding...)
+        // would pass from one script to the next: a session only ever loads scripts that set
+        // them the same way.
+        if let session = GnuplotSession.take(executable, persisting: text.map(GnuplotSession.persistentSettings) ?? []) {
             // gnuplot's svg terminal carries state from a multiplot into the next graph that
             // `reset session` does not clear (the first group's stroke), so the session of a
             // script with one ends after it: every plot is drawn as by a gnuplot of its own.
-            let reusable = !((try? readFile(file))?.contains("set multiplot".utf8) ?? true)
+            let reusable = !(text?.contains("set multiplot".utf8) ?? true)
             switch session.load(name, in: directory) {
             case .rendered:
                 if reusable { GnuplotSession.give(session) }
@@ -120,37 +124,70 @@ final class GnuplotSession: @unchecked Sendable {
     enum Outcome { case rendered, failed(String), ended }
 
     static let marker = "__backprop_done__"
-    /// Idle sessions by executable; executables found not to answer as gnuplot does.
-    private static let pool = Mutex((idle: [String: [GnuplotSession]](), notGnuplot: Set<String>()))
+    /// Idle sessions by executable and persistent settings (`Key`); executables found not to
+    /// answer as gnuplot does.
+    private static let pool = Mutex((idle: [Key: [GnuplotSession]](), notGnuplot: Set<String>()))
+
+    struct Key: Hashable {
+        let executable: String
+        let settings: [String]
+    }
+
+    /// The commands of a script that set what `reset session` leaves alone (gnuplot's `reset`:
+    /// "does not affect terminal, output, loadpath, linetype, fit, encoding, decimalsign,
+    /// locale, psdir, overflow"), as written, in order; `set output` aside (every script sets
+    /// its own). A command counts as gnuplot reads it: the word after `set` abbreviates the
+    /// setting's name down to its shortest accepted form (`set t` is `set terminal`).
+    static func persistentSettings(_ script: [UInt8]) -> [String] {
+        let names: [(shortest: String, name: String)] = [
+            ("t", "terminal"), ("termo", "termoption"), ("linet", "linetype"), ("enc", "encoding"),
+            ("decimal", "decimalsign"), ("loc", "locale"), ("loa", "loadpath"), ("psdir", "psdir"),
+            ("fit", "fit"), ("overflow", "overflow"),
+        ]
+        var found = [String]()
+        for line in String(decoding: script, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            for command in line.split(separator: ";") {
+                let words = command.split(whereSeparator: \.isWhitespace)
+                guard words.count >= 2, words[0] == "set" else { continue }
+                let word = words[1]
+                if names.contains(where: { word.count >= $0.shortest.count && $0.name.hasPrefix(word) }) {
+                    found.append(words.joined(separator: " "))
+                }
+            }
+        }
+        return found
+    }
     /// How long a new process may take to answer before it is taken for something else.
     static let handshakeMilliseconds: Int32 = 3000
 
-    /// An idle session, or a new one; nil when `executable` does not work as a session.
-    static func take(_ executable: String) -> GnuplotSession? {
+    /// An idle session that has only loaded scripts with these persistent settings, or a new
+    /// one; nil when `executable` does not work as a session.
+    static func take(_ executable: String, persisting settings: [String]) -> GnuplotSession? {
         enum Found { case idle(GnuplotSession), none, notGnuplot }
+        let key = Key(executable: executable, settings: settings)
         let found: Found = pool.withLock { p in
             if p.notGnuplot.contains(executable) { return .notGnuplot }
-            return p.idle[executable]?.popLast().map(Found.idle) ?? .none
+            return p.idle[key]?.popLast().map(Found.idle) ?? .none
         }
         switch found {
         case let .idle(session): return session
         case .notGnuplot: return nil
         case .none:
-            if let session = start(executable) { return session }
+            if let session = start(key) { return session }
             pool.withLock { _ = $0.notGnuplot.insert(executable) }
             return nil
         }
     }
 
     static func give(_ session: GnuplotSession) {
-        let executable = session.executable
-        pool.withLock { $0.idle[executable, default: []].append(session) }
+        pool.withLock { $0.idle[session.key, default: []].append(session) }
     }
 
-    private var executable = ""
+    private var key = Key(executable: "", settings: [])
 
-    /// Starts `executable` and checks that it answers a `print` within the handshake time.
-    private static func start(_ executable: String) -> GnuplotSession? {
+    /// Starts `key.executable` and checks that it answers a `print` within the handshake time.
+    private static func start(_ key: Key) -> GnuplotSession? {
+        let executable = key.executable
         var sockets: [Int32] = [0, 0], pipes: [Int32] = [0, 0]
         let kind = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
         guard socketpair(AF_UNIX, kind, 0, &sockets) == 0 else { return nil }
@@ -167,7 +204,7 @@ final class GnuplotSession: @unchecked Sendable {
             return nil
         }
         let session = GnuplotSession(pid: pid, input: sockets[0], output: pipes[0])
-        session.executable = executable
+        session.key = key
         guard session.send("print \"\(marker) 0\"\n"), case .rendered? = session.awaitMarker(timeout: handshakeMilliseconds) else {
             kill(pid, SIGKILL)
             return nil
