@@ -12,7 +12,16 @@ public struct Matrix<T: Scalar>: Equatable, Sendable {
         precondition(rows >= 0 && columns >= 0, "negative matrix shape")
         self.rows = rows
         self.columns = columns
-        self.elements = Array(repeating: value, count: rows * columns)
+        let count = rows * columns, bytes = count * MemoryLayout<T>.stride
+        guard bytes >= LargePages.threshold else {
+            self.elements = Array(repeating: value, count: count)
+            return
+        }
+        self.elements = Array(unsafeUninitializedCapacity: count) { buffer, initialized in
+            LargePages.advise(UnsafeMutableRawPointer(buffer.baseAddress!), bytes: bytes)
+            buffer.initialize(repeating: value)
+            initialized = count
+        }
     }
 
     public init(rows: Int, columns: Int, elements: [T]) {
