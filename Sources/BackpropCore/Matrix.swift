@@ -12,8 +12,9 @@ public struct Matrix<T: Scalar>: Equatable, Sendable {
         precondition(rows >= 0 && columns >= 0, "negative matrix shape")
         self.rows = rows
         self.columns = columns
-        let count = rows * columns, bytes = count * MemoryLayout<T>.stride
-        guard bytes >= LargePages.threshold else {
+        let count = rows * columns
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+        guard !overflow && bytes >= LargePages.threshold else {
             self.elements = Array(repeating: value, count: count)
             return
         }
