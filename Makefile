@@ -22,9 +22,9 @@ deps:
 
 # The engine is compiled for the machine's vector instructions when it has those of x86-64-v3
 # (Haswell, 2013, and later: AVX2, FMA, BMI2...): eight-lane float32 code in one register instead
-# of two, 5-7% off a Fashion-MNIST epoch (BENCHMARKS.md). The numbers are the same bit for bit:
-# Swift never fuses a multiply and an add on its own, and OpenBLAS picks its kernels at run time
-# anyway. `make PORTABLE=1 ...` builds for any x86-64 (a binary to copy to older machines);
+# of two, 4-7% off a Fashion-MNIST epoch (alternating runs on this machine kind). The numbers
+# are the same bit for bit: Swift never fuses a multiply and an add on its own, and OpenBLAS
+# picks its kernels at run time anyway. `make PORTABLE=1 ...` builds for any x86-64 (a binary to copy to older machines);
 # other machines (arm64) always get the compiler's default.
 HASWELL_FLAGS := avx avx2 bmi1 bmi2 f16c fma abm movbe popcnt sse4_2 xsave
 CPU_FLAGS     := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
