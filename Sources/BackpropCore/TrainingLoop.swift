@@ -28,18 +28,14 @@ public final class TrainingLoop<T: Scalar> {
     let evaluation: Workspace<T>
     let optimizer: AnyOptimizer<T>
     let tracker: DiagnosticsTracker<T>?
+    /// What the epochs change (the network, the shuffling, early stopping, the epoch).
+    var variables: Variables
     /// The current network; once training ends by early stopping, the best epoch's.
-    public private(set) var network: Network<T>
-    var rng: Xoshiro256StarStar
-    var order: [Int]
-    var stopping: EarlyStopping.Tracker<T>?
+    public var network: Network<T> { variables.network }
     /// The last epoch done; -1 before epoch 0 is evaluated.
-    public private(set) var epoch = -1
+    public var epoch: Int { variables.epoch }
     /// Set when training has ended.
-    public private(set) var outcome: TrainingOutcome?
-    /// Full batch: whether the workspace holds the forward pass of the current parameters
-    /// (the update reuses it). A resumed loop computes it again first.
-    var forwardIsCurrent = false
+    public var outcome: TrainingOutcome? { variables.result }
     /// Full batch on a network of a handful of numbers, without diagnostics: the fused step
     /// (`TinyNetwork`), the same arithmetic without the general path's overhead.
     var tiny: TinyNetwork<T>?
@@ -64,11 +60,9 @@ public final class TrainingLoop<T: Scalar> {
         workspace = Workspace<T>(network: initial, capacity: batch, batches: batch < n)
         let evaluationRows = Workspace<T>.evaluationRows(for: initial, rows: max(batch == n ? 0 : n, validation?.count ?? 0))
         evaluation = evaluationRows > 0 ? Workspace<T>(network: initial, capacity: evaluationRows, backward: false, batches: false) : workspace
-        network = initial
         optimizer = configuration.optimizer.make(parameterCount: initial.parameters.count, scalar: T.self)
-        rng = Xoshiro256StarStar(seed: configuration.seed, stream: .shuffling)
-        order = Array(0..<n)
-        stopping = configuration.earlyStopping.map { EarlyStopping.Tracker<T>(rule: $0) }
+        variables = Variables(network: initial, rng: Xoshiro256StarStar(seed: configuration.seed, stream: .shuffling),
+                              order: Array(0..<n), stopping: configuration.earlyStopping.map { EarlyStopping.Tracker<T>(rule: $0) })
         tracker = configuration.diagnostics ? DiagnosticsTracker<T>(network: initial) : nil
         tiny = batch == n && tracker == nil && TinyNetwork.qualifies(initial, rows: n)
             ? TinyNetwork(network: initial, rows: n, weightDecay: T(configuration.optimizer.weightDecay), workspace: workspace) : nil
@@ -81,17 +75,17 @@ public final class TrainingLoop<T: Scalar> {
                             data: Dataset<T>, validation: Dataset<T>? = nil) {
         self.init(configuration: configuration, network: shape, data: data, validation: validation)
         precondition(state.parameters.count == shape.parameters.count && state.order.count == data.count)
-        network.parameters = state.parameters
+        variables.network.parameters = state.parameters
         optimizer.restore(buffers: state.optimizerBuffers, steps: state.optimizerSteps)
-        rng.state = state.shuffling
-        order = state.order
+        variables.rng.state = state.shuffling
+        variables.order = state.order
         if let s = state.earlyStopping {
-            stopping?.bestLoss = s.bestLoss
-            stopping?.bestEpoch = s.bestEpoch
-            stopping?.stale = s.stale
-            stopping?.bestParameters = s.bestParameters
+            variables.stopping?.bestLoss = s.bestLoss
+            variables.stopping?.bestEpoch = s.bestEpoch
+            variables.stopping?.stale = s.stale
+            variables.stopping?.bestParameters = s.bestParameters
         }
-        epoch = state.epoch
+        variables.epoch = state.epoch
     }
 
     /// Everything the next epoch depends on (valid between epochs, before training ends).
@@ -99,8 +93,8 @@ public final class TrainingLoop<T: Scalar> {
         let count = network.parameters.count
         let saved = optimizer.state(count: count)
         return TrainingState(epoch: epoch, parameters: network.parameters, optimizerBuffers: saved.buffers.map(\.values),
-                             optimizerSteps: saved.steps, shuffling: rng.state, order: order,
-                             earlyStopping: stopping.map { .init(bestLoss: $0.bestLoss, bestEpoch: $0.bestEpoch, stale: $0.stale,
+                             optimizerSteps: saved.steps, shuffling: variables.rng.state, order: variables.order,
+                             earlyStopping: variables.stopping.map { .init(bestLoss: $0.bestLoss, bestEpoch: $0.bestEpoch, stale: $0.stale,
                                                                   bestParameters: $0.bestParameters) })
     }
 
@@ -113,34 +107,32 @@ public final class TrainingLoop<T: Scalar> {
     @discardableResult
     public func run(until last: Int? = nil, pauseAfter: (Int) -> Bool = { _ in false }, onEpoch: (Epoch) -> Bool) -> TrainingOutcome? {
         guard outcome == nil else { return outcome }
-        var v = Variables(network: network, rng: rng, order: order, stopping: stopping, epoch: epoch, forwardIsCurrent: forwardIsCurrent)
+        var v = variables
         data.inputs.elements.withUnsafeBufferPointer { allX in
             data.targets.elements.withUnsafeBufferPointer { allT in
                 epochs(allX.baseAddress!, allT.baseAddress!, until: min(last ?? configuration.epochs, configuration.epochs),
                        variables: &v, pauseAfter: pauseAfter, onEpoch: onEpoch)
             }
         }
-        network = v.network
-        rng = v.rng
-        order = v.order
-        stopping = v.stopping
-        epoch = v.epoch
-        forwardIsCurrent = v.forwardIsCurrent
-        outcome = v.result
+        variables = v
         return v.result
     }
 
-    /// What the epochs change, as one local value while `run` runs (written back when it
-    /// returns): the class's stored properties would cost an exclusivity check at every
-    /// access, and so would variables captured by the closures that lend `run` the data's
-    /// pointers. Passed `inout` to `epochs`, they are checked when the call is compiled.
+    /// What the epochs change. `run` works on a local copy (stored back when it returns):
+    /// the class's stored property would cost an exclusivity check at every access, and so
+    /// would a variable captured by the closures that lend `run` the data's pointers. Passed
+    /// `inout` to `epochs`, it is checked when the call is compiled.
     struct Variables {
         var network: Network<T>
         var rng: Xoshiro256StarStar
         var order: [Int]
         var stopping: EarlyStopping.Tracker<T>?
-        var epoch: Int
-        var forwardIsCurrent: Bool
+        /// The last epoch done; -1 before epoch 0 is evaluated.
+        var epoch = -1
+        /// Full batch: whether the workspace holds the forward pass of the current parameters
+        /// (the update reuses it). A resumed loop computes it again first.
+        var forwardIsCurrent = false
+        /// Set when training has ended.
         var result: TrainingOutcome? = nil
     }
 
