@@ -9,10 +9,18 @@
 // loss and accuracy from the batches' own forward passes, and the benchmark's spec has no
 // validation set: there is no other product.) Prints the mean of 5 epochs after one to warm up,
 // in seconds: backprop's own figure is its mean epoch too (after its epoch-0 evaluation).
+//
+//     gemm-bound float64|float32 --gathered
+//
+// The same products on shuffled batches, each batch's 200 rows first copied row by row from
+// their places in the dataset into one buffer, as backprop's training loop gathers them (a
+// seeded permutation per epoch). The difference from the first figure is what moving the
+// shuffled rows costs: the one part of an epoch besides the products that the spec fixes (which
+// rows form a batch), shown so that make bench can say how much of the gap it is.
 import BackpropCore
 import Foundation
 
-func epoch<T: Scalar>(_: T.Type) -> Double {
+func epoch<T: Scalar>(_: T.Type, gathered: Bool) -> Double {
     let n = 60_000, batch = 200, inputs = 784, hidden = 100, outputs = 10
     // Allocated as backprop allocates a dataset's features (a Matrix: 2 MiB pages where Linux
     // grants them), so that both sides read memory the same way.
@@ -22,12 +30,20 @@ func epoch<T: Scalar>(_: T.Type) -> Double {
     let d2 = [T](repeating: T(0.001), count: batch * outputs)
     var h = [T](repeating: 0, count: batch * hidden), o = [T](repeating: 0, count: batch * outputs)
     var d1 = [T](repeating: 0, count: batch * hidden), g1 = [T](repeating: 0, count: inputs * hidden), g2 = [T](repeating: 0, count: hidden * outputs)
+    let buffer = UnsafeMutablePointer<T>.allocate(capacity: batch * inputs)
+    defer { buffer.deallocate() }
+    var order = Array(0..<n), rng = Xoshiro256StarStar(seed: 0)
     var total = 0.0
     for e in 0..<6 {
         let start = Date()
+        if gathered { order.shuffle(using: &rng) }
         features.elements.withUnsafeBufferPointer { x in
             for b in stride(from: 0, to: n, by: batch) {
-                let xb = x.baseAddress! + b * inputs
+                var xb = x.baseAddress! + b * inputs
+                if gathered {
+                    for r in 0..<batch { (buffer + r * inputs).update(from: x.baseAddress! + order[b + r] * inputs, count: inputs) }
+                    xb = UnsafePointer(buffer)
+                }
                 T.gemm(transA: false, transB: false, m: batch, n: hidden, k: inputs, alpha: 1, a: xb, lda: inputs, b: w1, ldb: hidden, beta: 0, c: &h, ldc: hidden)
                 T.gemm(transA: false, transB: false, m: batch, n: outputs, k: hidden, alpha: 1, a: h, lda: hidden, b: w2, ldb: outputs, beta: 0, c: &o, ldc: outputs)
                 T.gemm(transA: true, transB: false, m: hidden, n: outputs, k: batch, alpha: 1, a: h, lda: hidden, b: d2, ldb: outputs, beta: 0, c: &g2, ldc: outputs)
@@ -41,10 +57,12 @@ func epoch<T: Scalar>(_: T.Type) -> Double {
 }
 
 BLAS.useSingleThread()
-switch CommandLine.arguments.dropFirst().first {
-case "float64": print(epoch(Double.self))
-case "float32": print(epoch(Float.self))
+let arguments = Array(CommandLine.arguments.dropFirst())
+let gathered = arguments.dropFirst().first == "--gathered"
+switch (arguments.first, arguments.count == 1 || gathered && arguments.count == 2) {
+case ("float64", true): print(epoch(Double.self, gathered: gathered))
+case ("float32", true): print(epoch(Float.self, gathered: gathered))
 default:
-    FileHandle.standardError.write(Data("usage: gemm-bound float64|float32\n".utf8))
+    FileHandle.standardError.write(Data("usage: gemm-bound float64|float32 [--gathered]\n".utf8))
     exit(2)
 }
