@@ -12,6 +12,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -226,7 +227,10 @@ def machine():
     with open("/proc/meminfo") as f:
         memory_kb = int(next(line.split()[1] for line in f if line.startswith("MemTotal")))
     import numpy, sklearn, torch
-    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()
+    # The Swift driver leaves a TemporaryDirectory.* folder in $TMPDIR on every call: give it one that goes.
+    with tempfile.TemporaryDirectory() as scratch:
+        swift = subprocess.run(["swift", "--version"], capture_output=True, text=True,
+                               env={**os.environ, "TMPDIR": scratch}).stdout.splitlines()
     swift = next((l for l in swift if "Swift version" in l), "swift ?").strip()
     return (f"{cpu}, {os.cpu_count()} cores, {memory_kb / 2**20:.0f} GiB; {platform.platform()}; {swift}; "
             f"Python {platform.python_version()}, NumPy {numpy.__version__}, scikit-learn {sklearn.__version__}, "
