@@ -24,7 +24,7 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // Square roots of SIMD8 lanes in one instruction (a header only; see vector_math.h).
+        // SIMD8 code Swift compiles lane by lane: square roots, ReLU's backward mask (a header only; see vector_math.h).
         .systemLibrary(name: "CVectorMath"),
         // Linux calls Swift's Glibc module leaves out (syncfs), for durable results.
         .target(name: "CSystem"),
