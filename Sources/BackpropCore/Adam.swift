@@ -34,6 +34,11 @@ public final class Adam<T: Scalar> {
         v = StateBuffer(count: parameterCount)
     }
 
+    // Exported for both precisions so that a caller in another module (make bench's
+    // `gemm-bound --adam`) runs the same specialised code as the training loop, not the
+    // generic entry point.
+    @_specialize(exported: true, where T == Double)
+    @_specialize(exported: true, where T == Float)
     public func step(parameters: UnsafeMutablePointer<T>, gradients: UnsafePointer<T>, count: Int, learningRate: Double,
                      decay: FoldedDecay<T>? = nil) {
         t += 1
