@@ -88,7 +88,7 @@ $(BENCH_VENV)/.installed-v2:
 	touch $@
 
 bench: build $(BENCH_VENV)/.installed-v2
-	$(BENCH_VENV)/bin/python bench/run.py
+	ADAM_MODEL_CFLAGS="$(filter -march=%,$(SWIFT_FLAGS))" $(BENCH_VENV)/bin/python bench/run.py
 
 clean:
 	rm -rf .build results/*/
