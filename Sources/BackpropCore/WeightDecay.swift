@@ -19,8 +19,9 @@ extension Network {
 /// Weight decay folded into the optimizer's pass: g + λ/n·W is formed in registers as each
 /// weight is updated, instead of in a pass of its own over the gradients before the step.
 /// Same arithmetic (the gradient is g + (λ/n·W), rounded as `addWeightDecay` rounds it), one
-/// pass less over memory: what bounds an update of a large network is memory traffic, not
-/// arithmetic. The gradient block keeps the data gradient (without the decay term).
+/// pass less over memory: memory traffic bounds SGD's update of a large network and Adam's in
+/// float32 (Adam's in float64 is bound by its divisions: make bench, section 2). The gradient
+/// block keeps the data gradient (without the decay term).
 public struct FoldedDecay<T: Scalar> {
     /// λ / n.
     public let scale: T
