@@ -43,7 +43,7 @@ import TestSupport
             }
         }
         let script = try read(dir + "/heatmap.gp")
-        #expect(script.contains("set xtics (\"2\" 0, \"6\" 1, \"12\" 2)") && script.contains("set ytics (\"0.05\" 0, \"0.5\" 1)"))
+        #expect(script.contains("set xtics ('2' 0, '6' 1, '12' 2)") && script.contains("set ytics ('0.05' 0, '0.5' 1)"))
         #expect(script.contains("report: mean validation accuracy (%) over 3 seeds"))
     }
 

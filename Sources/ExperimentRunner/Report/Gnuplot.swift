@@ -72,7 +72,7 @@ public struct Gnuplot: Sendable {
     func renderOnce(script: [UInt8], in directory: String) throws(Failure) {
         guard let input = tmpfile(), let errors = tmpfile() else { throw .failed("cannot create a temporary file: \(String(cString: strerror(errno)))") }
         defer { fclose(input); fclose(errors) }
-        let script = Array("cd \(GnuplotSession.quoted(directory))\n".utf8) + script
+        let script = Array("cd \(GnuplotScript.fileName(directory))\n".utf8) + script
         guard fwrite(script, 1, script.count, input) == script.count, fflush(input) == 0 else {
             throw .failed("cannot write the script to a temporary file: \(String(cString: strerror(errno)))")
         }
@@ -212,11 +212,8 @@ final class GnuplotSession: @unchecked Sendable {
         return session
     }
 
-    /// A string as gnuplot reads it in single quotes (where only '' is special).
-    static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
-
     func load(_ name: String, in directory: String) -> Outcome {
-        let quoted = Self.quoted
+        let quoted = GnuplotScript.fileName
         let commands = "reset session\nreset errors\ncd \(quoted(directory))\nload \(quoted(name))\n"
             + "print sprintf(\"\(Self.marker) %d %s\", GPVAL_ERRNO, GPVAL_ERRMSG)\n"
         guard send(commands) else { return .ended }

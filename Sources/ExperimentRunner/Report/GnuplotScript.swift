@@ -10,13 +10,54 @@ public enum GnuplotScript {
     /// `report.curves` says otherwise (one colour each).
     public static let defaultCurves = 8
 
-    /// `s` as a double-quoted gnuplot string. Most strings need no escape: a scan of their
-    /// bytes decides (Foundation's replacingOccurrences costs far more, and every run's loss.gp
-    /// quotes several).
+    /// `s` as a gnuplot string expression that gnuplot reads as text and never as code: the one
+    /// function through which a title, a label, a key entry or a tic label reaches a script.
+    /// The text goes in single quotes, where gnuplot expands nothing (no backquoted command, no
+    /// `@` macro, no backslash escape); a quote, a line break and nothing else are joined on
+    /// with `.` as double-quoted pieces holding no text of the input ("'" and "\n": gnuplot's
+    /// scanner misreads a doubled quote at the start of a string); every other control
+    /// character (C0, DEL, C1) becomes U+FFFD, so none ever reaches a script. Most strings
+    /// need none of this: a scan of their bytes decides.
     public static func quoted(_ s: String) -> String {
-        guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x22 || $0 == 0x0A }) else { return "\"" + s + "\"" }
-        return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n") + "\""
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x27 || $0 == 0x7F || $0 == 0xC2 }) else { return "'" + s + "'" }
+        var pieces = [String](), text = ""
+        func piece(_ escape: String) {
+            if !text.isEmpty { pieces.append("'" + text + "'"); text = "" }
+            pieces.append(escape)
+        }
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: piece("\"\\n\"")
+            case 0x27: piece("\"'\"")
+            case 0..<0x20, 0x7F...0x9F: text += "\u{FFFD}"
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        if !text.isEmpty || pieces.isEmpty { pieces.append("'" + text + "'") }
+        return pieces.joined(separator: ".")
+    }
+
+    /// A file or folder name as a gnuplot string expression, byte for byte (the one function
+    /// through which a path reaches a script: `cd`, `load`, `set output`): single-quoted
+    /// pieces as in `quoted`, and each quote and control character as a double-quoted piece
+    /// (`"'"`, an octal escape such as `"\012"`), so that the name stays exact and no byte of
+    /// it can end a command.
+    public static func fileName(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x27 || $0 == 0x7F }) else { return "'" + s + "'" }
+        var pieces = [[UInt8]](), text = [UInt8]()
+        func piece(_ escape: String) {
+            if !text.isEmpty { pieces.append([0x27] + text + [0x27]); text = [] }
+            pieces.append(Array(escape.utf8))
+        }
+        for byte in s.utf8 {
+            switch byte {
+            case 0x27: piece("\"'\"")
+            case 0..<0x20, 0x7F: piece("\"\\\(String(byte, radix: 8).leftPad(3, with: "0"))\"")
+            default: text.append(byte)
+            }
+        }
+        if !text.isEmpty || pieces.isEmpty { pieces.append([0x27] + text + [0x27]) }
+        return String(decoding: Array(pieces.joined(separator: [0x2E])), as: UTF8.self)
     }
 
     /// Whether the losses span enough (a factor of 20 or more) to read better on a log axis.
@@ -43,8 +84,8 @@ public enum GnuplotScript {
     }
 
     static func outputs(_ base: String, svg: Bool, plot: String) -> String {
-        var s = "set terminal pngcairo size 1000,600 noenhanced font \"sans,10\"\nset output \(quoted(base + ".png"))\n\(plot)\nset output\n"
-        if svg { s += "set terminal svg size 1000,600 dynamic noenhanced font \"sans,10\" background \"white\"\nset output \(quoted(base + ".svg"))\n\(plot)\nset output\n" }
+        var s = "set terminal pngcairo size 1000,600 noenhanced font \"sans,10\"\nset output \(fileName(base + ".png"))\n\(plot)\nset output\n"
+        if svg { s += "set terminal svg size 1000,600 dynamic noenhanced font \"sans,10\" background \"white\"\nset output \(fileName(base + ".svg"))\n\(plot)\nset output\n" }
         return s
     }
 

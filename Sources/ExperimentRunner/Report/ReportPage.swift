@@ -39,19 +39,39 @@ struct ReportPage {
         return out + ".</p>\n"
     }
 
+    /// Text for HTML, in an element or a double-quoted attribute (the only kind the pages write)
+    /// alike: the one function through which text reaches a page. `& < > "` become character
+    /// references; a control character other than a tab or a line break becomes U+FFFD (none
+    /// reaches the page).
     static func escape(_ s: String) -> String {
-        // Most text has none of the four: a scan of its bytes decides.
-        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return s }
-        return s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        // Most text has none of these: a scan of its bytes decides.
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A) || $0 == 0x7F || $0 == 0xC2 })
+        else { return s }
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\t", "\n": out.unicodeScalars.append(c)
+            case _ where c.value < 0x20 || (0x7F...0x9F).contains(c.value): out += "\u{FFFD}"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
 
-    /// A path in the results folder as the page links it: relative, each segment percent-encoded.
+    /// A path in the results folder as the page links it: relative, each segment percent-encoded
+    /// (':' too, so that no folder name reads as a scheme such as `javascript:`; '&' and quotes
+    /// too, so the link needs no escape in an attribute).
     static func link(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: false).map {
-            String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: ",;=?#"))) ?? String($0)
+            String($0).addingPercentEncoding(withAllowedCharacters: linkAllowed) ?? ""
         }.joined(separator: "/")
     }
+
+    private static let linkAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: ",;=?#:&'\""))
 
     /// What every page begins with: the document type, the title and the one stylesheet
     /// (the sweep's page and the page across sweeps look alike).
@@ -142,7 +162,7 @@ struct ReportPage {
             out += "<td class=\"left\">\(e(row.notes))</td>"
             if let run = firstOf[row.index] {
                 let config = report.directory.runPath(run.run.id) + "/config.json"
-                out += "<td class=\"left\"><code>backprop run '\(e(config))'</code></td>"
+                out += "<td class=\"left\"><code>\(e("backprop run " + Shell.quoted(config)))</code></td>"
             } else { out += "<td></td>" }
             out += "</tr>\n"
         }

@@ -32,8 +32,10 @@ public struct SweepReport: Sendable {
     /// rendered side by side, one per core.
     /// - Parameter drawn: configurations whose decision boundary is already drawn (index ->
     ///   run id), by `run` as each configuration finished.
+    /// Returns how many plots gnuplot rendered and how many it could not.
+    @discardableResult
     public func write(_ results: [RunResult], progress: Progress, runWarnings: [RunResult] = [],
-                               data: [Int: LoadedData]? = nil, drawn: [Int: String] = [:]) throws {
+                               data: [Int: LoadedData]? = nil, drawn: [Int: String] = [:]) throws -> PlotTally {
         let dir = directory.path
         let ranked = Summary.ranked(results)
         let classification = data.flatMap { bestClassification(results, ranked: ranked, data: $0) }
@@ -130,12 +132,13 @@ public struct SweepReport: Sendable {
                 diagnosed[r.run.configurationIndex] = r
             }
             for row in ranked where shown < plan.reportCurves {
-                guard let r = diagnosed[row.index],
-                      let script = try? String(contentsOfFile: directory.runPath(r.run.id) + "/diagnostics.gp", encoding: .utf8) else { continue }
+                guard let r = diagnosed[row.index], let script = runScripts(r).first(where: { $0.name == "diagnostics" })?.script else { continue }
+                try ResultsDirectory.writeAtomically(script, to: directory.runPath(r.run.id) + "/diagnostics.gp")
                 plots.append((directory.runPath(r.run.id), "diagnostics", script))
                 shown += 1
             }
         }
+        var tally = PlotTally(rendered: 0, failed: 0)
         if let gnuplot = renderer {
             let failures = Mutex([Int: String]()), all = plots
             WorkerPool.run(Array(all.indices), workers: jobs) { i, _ in
@@ -143,7 +146,9 @@ public struct SweepReport: Sendable {
                     failures.withLock { $0[i] = "\(all[i].directory)/\(all[i].name).gp: \(error)" }
                 }
             }
-            for (_, f) in failures.withLock({ $0 }).sorted(by: { $0.key < $1.key }) { progress.warn(f) }
+            let failed = failures.withLock({ $0 }).sorted(by: { $0.key < $1.key })
+            for (_, f) in failed { progress.warn(f) }
+            tally = PlotTally(rendered: all.count - failed.count, failed: failed.count)
         }
         if let first = runWarnings.first(where: { $0.plotWarning != nil }) {
             let more = runWarnings.filter { $0.plotWarning != nil }.count - 1
@@ -152,6 +157,13 @@ public struct SweepReport: Sendable {
         let page = ReportPage(report: self, results: results, ranked: ranked, plots: plots.map { ($0.directory, $0.name) }, classification: classification, importance: importance,
                               boundaries: boundaries, heatmap: plots.contains { $0.name == "heatmap" }, drawn: shown)
         try ResultsDirectory.writeAtomically(page.html, to: dir + "/index.html")
+        return tally
+    }
+
+    /// How many plots a report rendered, and how many gnuplot failed on.
+    public struct PlotTally: Sendable, Equatable {
+        public var rendered: Int
+        public var failed: Int
     }
 
     /// The best configuration's classification of the test set (else validation): its best
@@ -165,7 +177,7 @@ public struct SweepReport: Sendable {
             .min { objective.isBetter($0.finalRankingLoss!, than: $1.finalRankingLoss!) }
         guard let chosen, let loaded = data[chosen.run.index],
               let bytes = try? readFile(directory.runPath(chosen.run.id) + "/model.json"), let json = try? JSONParser.parse(bytes),
-              let (set, report) = loaded.splits.classification(of: json) else { return nil }
+              let (set, report) = loaded.splits.classification(of: json, architecture: chosen.run.spec.model.layers) else { return nil }
         return Summary.BestClassification(run: chosen.run.id, set: set, report: report)
     }
 
@@ -185,9 +197,10 @@ public struct SweepReport: Sendable {
         let training = d.trainingAsDouble
         guard let classes = training.classNames?.count, training.labels != nil else { return nil }
         let runDir = directory.runPath(best.run.id)
-        guard let text = try? String(contentsOfFile: runDir + "/model.json", encoding: .utf8),
+        guard let text = try? readText(runDir + "/model.json"),
               let json = try? JSONParser.parse(Array(text.utf8)),
-              let network = ModelFile.network(json, inputs: 2),
+              let network = ModelFile.network(json, inputs: 2, architecture: best.run.spec.model.layers),
+              network.outputs == classes || (network.outputs == 1 && classes == 2),
               let csvs = DecisionBoundary.csvs(network: network, points: training) else { return nil }
         try ResultsDirectory.writeAtomically(csvs.boundary, to: runDir + "/boundary.csv")
         try ResultsDirectory.writeAtomically(csvs.points, to: runDir + "/points.csv")
