@@ -23,3 +23,12 @@ extension DataError: BackpropError {
 extension ResultsError: BackpropError {
     public var exitCode: Int32 { 2 }
 }
+
+/// A command-line value that cannot be used (a control character in a path or option that
+/// goes into a script, say), on one line naming the option. 2: the command line must be fixed.
+public struct OptionError: BackpropError, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+    public var exitCode: Int32 { 2 }
+}

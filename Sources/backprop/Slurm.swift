@@ -2,7 +2,7 @@ import ArgumentParser
 import ExperimentRunner
 import Foundation
 
-struct Slurm: ParsableCommand {
+struct Slurm: ParsableCommand, ReadsInput {
     static let configuration = CommandConfiguration(
         abstract: "Write (and with --submit, submit) the sbatch scripts that spread a sweep over a Slurm job array.",
         discussion: """
@@ -13,6 +13,7 @@ struct Slurm: ParsableCommand {
             """)
 
     @OptionGroup var spec: SpecOptions
+    var input: InputOptions { spec.input }
 
     @Option(help: "Array tasks (shards). Default: one per run, at most 1000.")
     var shards: Int?
@@ -46,9 +47,21 @@ struct Slurm: ParsableCommand {
 
     func run() throws {
         let job = try { () throws -> SlurmJob in
-            let plan = try spec.plan()
             func absolute(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.path }
             let resultsPath = absolute(results)
+            // Every value that goes into the scripts, checked before anything is written: a
+            // control character anywhere (the working folder's path too, which absolute paths
+            // carry), or what an #SBATCH line cannot hold, is exit 2 naming the option.
+            var checks: [(String, String, SlurmJob.Directive?)] = [
+                (time ?? "", "--time", .word), (partition ?? "", "--partition", .word),
+                (absolute(outputDir ?? resultsPath), outputDir == nil ? "--results" : "--output-dir", .path),
+                (resultsPath, "--results", nil), (absolute(spec.spec), "the spec path", nil),
+            ] + spec.overrides.map { ($0, "--set", nil) }
+            checks.append((URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, "the backprop executable's path", nil))
+            for (value, option, directive) in checks {
+                if let problem = SlurmJob.problem(value, option: option, directive: directive) { throw OptionError(problem) }
+            }
+            let plan = try spec.plan()
             var job = SlurmJob(
                 executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
                 spec: absolute(spec.spec), overrides: spec.overrides, results: resultsPath, name: plan.name,
@@ -58,7 +71,8 @@ struct Slurm: ParsableCommand {
             if let s = plan.scheduler, let epochs = plan.runs.first?.spec.training.epochs {
                 job.rungSteps = s.brackets(configurations: plan.configurationCount, epochs: epochs).map(\.rungs.count).max()
             }
-            try FileManager.default.createDirectory(atPath: job.outputDirectory, withIntermediateDirectories: true)
+            try ResultsDirectory(root: resultsPath, name: plan.name).refuseLinks()
+            try ResultsDirectory.makeFolder(job.outputDirectory)
             if let steps = job.rungSteps {
                 for k in 0..<steps { try ResultsDirectory.writeAtomically(job.arrayScript(rung: k), to: job.rungScriptPath(k)) }
             } else {

@@ -37,8 +37,31 @@ public struct SlurmJob: Sendable {
         self.outputDirectory = outputDirectory
     }
 
-    /// A word for the shell, single-quoted.
-    public static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    /// A word for the shell (`Shell.quoted`).
+    public static func quoted(_ s: String) -> String { Shell.quoted(s) }
+
+    /// Why a value cannot go into these scripts, naming `option`; nil when it can. No value
+    /// may hold a control character (a line break would start a line of its own); the values
+    /// of `#SBATCH` lines, which sbatch reads without the shell's quoting, take only the
+    /// characters their formats use (`directive`: a time or a partition) or, for a path, no
+    /// space, quote, backslash or '%' (sbatch's file name patterns).
+    public static func problem(_ value: String, option: String, directive: Directive? = nil) -> String? {
+        if let c = Shell.controlCharacter(in: value) { return "\(option) holds the control character \(c); a value that goes into an sbatch script cannot" }
+        switch directive {
+        case .word?:
+            if let bad = value.unicodeScalars.first(where: { !($0.properties.isASCIIHexDigit || $0.properties.isAlphabetic && $0.isASCII || "0123456789:-_.,".unicodeScalars.contains($0)) }) {
+                return "\(option) holds '\(bad)': it goes into an #SBATCH line, which takes letters, digits and ':-_.,' only"
+            }
+        case .path?:
+            if let bad = value.unicodeScalars.first(where: { $0.properties.isWhitespace || "\"'\\%".unicodeScalars.contains($0) }) {
+                return "\(option) holds \(bad == " " ? "a space" : "'\(bad)'"): the path goes into an #SBATCH line, which takes no space, quote, backslash or '%'"
+            }
+        case nil: break
+        }
+        return nil
+    }
+
+    public enum Directive: Sendable { case word, path }
 
     var common: [String] {
         var lines = [String]()
