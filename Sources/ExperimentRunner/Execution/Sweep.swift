@@ -85,6 +85,7 @@ public struct Sweep: Sendable {
     /// - Parameter starting: called once the spec, the data and the results folder are
     ///   checked, just before training, with the number of complete runs to be skipped.
     public func run(progress: Progress, starting: ((Int) -> Void)? = nil) throws -> Report {
+        try directory.refuseLinks()
         var session = Provenance.current(command: commandLine, precisions: Set(plan.runs.map(\.spec.training.precision.rawValue)).sorted())
         var sweep = self
         sweep.provenanceID = session.id

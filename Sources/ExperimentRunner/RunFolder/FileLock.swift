@@ -14,12 +14,12 @@ final class FileLock {
     /// lock file is opened for reading, or, when it does not exist, no lock is needed.
     static func acquire(_ path: String, wait: Bool) throws(ResultsError) -> FileLock? {
         if let slash = path.lastIndex(of: "/"), slash != path.startIndex { try ResultsDirectory.makeFolder(String(path[..<slash])) }
-        var fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        var fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o644)
         if fd < 0 && (errno == EROFS || errno == EACCES) {
-            fd = open(path, O_RDONLY | O_CLOEXEC)
+            fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
             if fd < 0 && errno == ENOENT { return FileLock(fd: -1) }
         }
-        guard fd >= 0 else { throw ResultsError(path: path, errno: errno, doing: "lock") }
+        guard fd >= 0 else { throw errno == ELOOP ? ResultsError.link(path) : ResultsError(path: path, errno: errno, doing: "lock") }
         if flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
             let code = errno
             close(fd)

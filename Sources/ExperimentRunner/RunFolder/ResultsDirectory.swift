@@ -13,6 +13,14 @@ public struct ResultsDirectory: Sendable {
 
     public func runPath(_ id: String) -> String { path + "/runs/" + id }
 
+    /// The folders every write of a sweep goes through, checked not to be symbolic links: the
+    /// sweep's own and its runs/ (each run folder is checked as it is made or claimed). A
+    /// results folder handed over with a link planted there would send the writes anywhere.
+    public func refuseLinks() throws(ResultsError) {
+        try Self.refuseLink(path)
+        try Self.refuseLink(path + "/runs")
+    }
+
     /// A folder as the user gave it, for messages: without trailing slashes.
     public static func display(_ folder: String) -> String {
         var f = folder
@@ -20,17 +28,47 @@ public struct ResultsDirectory: Sendable {
         return f
     }
 
-    /// Creates `folder` and its parents as needed.
+    /// Creates `folder` and its parents as needed. The folder itself must not be a symbolic
+    /// link (nor become one: `mkdir` makes a real folder or fails): a run folder, a sweep's
+    /// folder or its runs/ planted as a link would send every write elsewhere. Links further
+    /// up, above the folders backprop writes in (`--results` itself may be one), are the user's.
     public static func makeFolder(_ folder: String) throws(ResultsError) {
+        var info = stat()
+        if lstat(folder, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: return
+            case S_IFLNK: throw ResultsError.link(folder)
+            default: throw ResultsError(path: folder, errno: ENOTDIR, doing: "create the folder")
+            }
+        }
+        if let slash = folder.lastIndex(of: "/"), slash != folder.startIndex {
+            try makeParent(String(folder[..<slash]))
+        }
+        if mkdir(folder, 0o755) != 0 && errno != EEXIST { throw ResultsError(path: folder, errno: errno, doing: "create the folder") }
+        try refuseLink(folder)
+    }
+
+    /// A parent of a folder being made: any existing folder, through links too.
+    private static func makeParent(_ folder: String) throws(ResultsError) {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
             if isFolder.boolValue { return }
             throw ResultsError(path: folder, errno: ENOTDIR, doing: "create the folder")
         }
-        if let slash = folder.lastIndex(of: "/"), slash != folder.startIndex {
-            try makeFolder(String(folder[..<slash]))
-        }
-        if mkdir(folder, 0o755) != 0 && errno != EEXIST { throw ResultsError(path: folder, errno: errno, doing: "create the folder") }
+        try makeFolder(folder)
+    }
+
+    /// Throws when `path` is a symbolic link (checked without following it).
+    public static func refuseLink(_ path: String) throws(ResultsError) {
+        var info = stat()
+        if lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK { throw ResultsError.link(path) }
+    }
+
+    /// The folder a file is written in, made if needed: a link there is refused (`makeFolder`),
+    /// and so is a link in the file's own place.
+    private static func prepare(_ file: String) throws(ResultsError) {
+        if let slash = file.lastIndex(of: "/"), slash != file.startIndex { try makeFolder(String(file[..<slash])) }
+        try refuseLink(file)
     }
 
     /// Writes `text` under a temporary name in the same folder, then renames it into place,
@@ -46,13 +84,20 @@ public struct ResultsDirectory: Sendable {
     /// for content that is never the same twice (a checkpoint).
     @discardableResult
     public static func writeAtomically(bytes: [UInt8], to file: String, unlessUnchanged: Bool = true) throws(ResultsError) -> Bool {
-        if unlessUnchanged, let existing = try? readFile(file), existing == bytes { return false }
+        try prepare(file)
+        if unlessUnchanged, let existing = try? readFile(file, limit: bytes.count + 1, followLinks: false), existing == bytes { return false }
         let slash = file.lastIndex(of: "/")
         let folder = slash.map { String(file[..<$0]) } ?? ""
-        if !folder.isEmpty { try makeFolder(folder) }
         let name = slash.map { String(file[file.index(after: $0)...]) } ?? file
         let temporary = (slash == nil ? "" : folder + "/") + ".\(name).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // A new file of our own (O_EXCL: never one that is there, O_NOFOLLOW: never through a
+        // link). One left by a crash of a process with our pid, or planted, is removed first
+        // (unlink removes a link, not what it points to).
+        var fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        if fd < 0 && errno == EEXIST {
+            unlink(temporary)
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        }
         guard fd >= 0 else { throw ResultsError(path: file, errno: errno, doing: "write") }
         do { try finish(fd, bytes, written: temporary, named: file) } catch {
             unlink(temporary)
@@ -72,8 +117,8 @@ public struct ResultsDirectory: Sendable {
     /// a new one cut short by a crash, with no status.json beside it, is an unfinished claim
     /// (`RunFolder.state`), made again; one that exists is replaced whole or not at all.
     public static func writeNew(bytes: [UInt8], to file: String) throws(ResultsError) {
-        if let slash = file.lastIndex(of: "/"), slash != file.startIndex { try makeFolder(String(file[..<slash])) }
-        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        try prepare(file)
+        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         if fd < 0 && errno == EEXIST {
             try writeAtomically(bytes: bytes, to: file)
             return
@@ -91,8 +136,8 @@ public struct ResultsDirectory: Sendable {
     /// reused instead of freed and allocated again (on a disk mounted with `discard`, each
     /// freed block is a discard request: a rerun with --force waited 0.7 ms per file on them).
     public static func writeInPlace(bytes: [UInt8], to file: String) throws(ResultsError) {
-        let fd = open(file, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ResultsError(path: file, errno: errno, doing: "write") }
+        let fd = open(file, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw errno == ELOOP ? ResultsError.link(file) : ResultsError(path: file, errno: errno, doing: "write") }
         try finish(fd, bytes, written: file, named: file, truncating: true)
     }
 

@@ -26,6 +26,11 @@ public struct ResultsError: Error, Equatable, CustomStringConvertible, Localized
         }
     }
 
+    /// A symbolic link where backprop writes: never written through (SECURITY.md).
+    public static func link(_ path: String) -> ResultsError {
+        ResultsError(path: path, message: "is a symbolic link: backprop never writes through a link inside a results folder (it could point anywhere); remove it and run again")
+    }
+
     public var description: String { "\(path): \(message)" }
     public var errorDescription: String? { description }
 }
