@@ -37,3 +37,39 @@ public struct TrainingState<T: Scalar>: Sendable {
         self.earlyStopping = earlyStopping
     }
 }
+
+extension TrainingState {
+    /// Why this state cannot continue a run of `configuration` over a network of `parameters`
+    /// parameters and `rows` training rows; nil when it can. A saved state comes from a file,
+    /// which anyone may have written with a valid checksum: every field is checked against the
+    /// run before the loop takes it (where a wrong length or index would trap).
+    public func problem(configuration: TrainingConfiguration, parameters: Int, rows: Int) -> String? {
+        guard (0...configuration.epochs).contains(epoch) else { return "epoch \(epoch) is outside 0...\(configuration.epochs)" }
+        guard self.parameters.count == parameters else { return "\(self.parameters.count) parameters where the network has \(parameters)" }
+        let optimizer = configuration.optimizer
+        let buffers = optimizer.kind == .adam ? 2 : optimizer.momentum == 0 ? 0 : 1
+        guard optimizerBuffers.count == buffers, optimizerBuffers.allSatisfy({ $0.count == parameters }) else {
+            return "optimizer buffers that do not fit the optimizer and the network"
+        }
+        if optimizer.kind == .adam {
+            guard let steps = optimizerSteps, steps >= 0 else { return "no step count for Adam" }
+        } else if optimizerSteps != nil {
+            return "a step count for an optimizer that keeps none"
+        }
+        guard order.count == rows else { return "a row order of \(order.count) rows for \(rows)" }
+        var seen = [Bool](repeating: false, count: rows)
+        for i in order {
+            guard (0..<rows).contains(i), !seen[i] else { return "a row order that is not a permutation of the training rows" }
+            seen[i] = true
+        }
+        switch (earlyStopping, configuration.earlyStopping) {
+        case (nil, nil): break
+        case let (s?, _?):
+            guard s.bestParameters.count == parameters, (0...epoch).contains(s.bestEpoch), (0...epoch).contains(s.stale), !s.bestLoss.isNaN else {
+                return "an early-stopping state that does not fit the run"
+            }
+        default: return "an early-stopping state where the run has \(configuration.earlyStopping == nil ? "none" : "one")"
+        }
+        return nil
+    }
+}

@@ -39,23 +39,36 @@ public struct KeptModel: Sendable {
             throw ResultsError(path: modelFile, message: "holds parameters that are not finite (its run diverged): it cannot predict")
         }
         let features = names.compactMap { v -> String? in if case let .string(s) = v { s } else { nil } }
-        guard features.count == names.count, !features.isEmpty, let network = ModelFile.network(json, inputs: features.count) else {
-            throw ResultsError(path: modelFile, message: "is damaged: its features or layers do not fit together")
+        guard features.count == names.count, !features.isEmpty, Set(features).count == features.count else {
+            throw ResultsError(path: modelFile, message: "is damaged: its features must be distinct column names")
+        }
+        // Checked against the run's spec: a model.json from elsewhere must be the network its
+        // config.json describes (and below, its outputs the classes it names).
+        guard let network = ModelFile.network(json, inputs: features.count, architecture: run.spec.model.layers) else {
+            throw ResultsError(path: modelFile, message: "is damaged: its features and layers are not the network of the run's config.json, or a parameter is not a finite number")
         }
         var normalization: Normalization.Fitted?
         if case let .object(n)? = json["normalization"] {
             func numbers(_ key: String) -> [Double]? {
                 guard case let .array(items)? = n.first(where: { $0.key == key })?.value else { return nil }
-                let values = items.compactMap { v -> Double? in if case let .number(t) = v { Double(t) } else { nil } }
+                let values = items.compactMap { v -> Double? in if case let .number(t) = v { DecimalNumber.parse(t) } else { nil } }
                 return values.count == features.count ? values : nil
             }
-            guard let shift = numbers("shift"), let divisor = numbers("divisor") else {
-                throw ResultsError(path: modelFile, message: "is damaged: normalization.shift and .divisor need one number per feature")
+            guard let shift = numbers("shift"), let divisor = numbers("divisor"), divisor.allSatisfy({ $0 != 0 }) else {
+                throw ResultsError(path: modelFile, message: "is damaged: normalization.shift and .divisor need one finite number per feature, and no divisor may be 0")
             }
             normalization = Normalization.Fitted(shift: shift, divisor: divisor)
         }
         var classes: [String]?
-        if case let .array(c)? = json["classes"] { classes = c.compactMap { v -> String? in if case let .string(s) = v { s } else { nil } } }
+        if let c = json["classes"] {
+            guard case let .array(items) = c else { throw ResultsError(path: modelFile, message: "is damaged: classes must be a list of names") }
+            let names = items.compactMap { v -> String? in if case let .string(s) = v { s } else { nil } }
+            let outputs = network.outputs, expected = outputs == 1 ? 2 : outputs
+            guard names.count == items.count, Set(names).count == names.count, names.count == expected else {
+                throw ResultsError(path: modelFile, message: "is damaged: it names \(items.count) classes for \(outputs) output\(outputs == 1 ? "" : "s") (\(expected) distinct names expected)")
+            }
+            classes = names
+        }
         var target = "target"
         if case let .csv(_, t, _) = run.spec.dataset.source { target = t }
         self.features = features

@@ -23,7 +23,7 @@ public protocol TrainingData: Sendable {
     func secondsPerEpoch(_ run: PlannedRun, epochs: Int) -> Double
     /// How the kept `model` (model.json) classifies the test set, else the validation set:
     /// that set's name and the report; nil for regression or without a held-out set.
-    func classification(of model: JSONValue) -> (set: String, report: ClassificationReport)?
+    func classification(of model: JSONValue, architecture: [LayerSpec]) -> (set: String, report: ClassificationReport)?
     /// `backprop trace`'s output for `run`'s first step: text (`digits` decimals, or all), or JSON.
     func trace(_ run: PlannedRun, json: Bool, digits: Int?) -> String
 }
@@ -98,15 +98,16 @@ extension DataSplits: TrainingData {
         var resume: (state: TrainingState<T>, rows: [MetricsRow], seconds: Double)?
         if let file, let bytes = file.existing {
             let parameters = Network<Double>.parameterCount(inputs: features, architecture: run.spec.model.layers)
-            let optimizer = run.spec.optimizer, buffers = optimizer.kind == .adam ? 2 : optimizer.momentum == 0 ? 0 : 1
             switch Checkpoint.decode(bytes, as: T.self, identity: file.identity(), parameters: parameters, rows: trainingCount) {
             case let .success(saved):
-                if let rows = MetricsLog.parse(saved.metrics), rows.count == saved.state.epoch + 1,
-                   saved.state.optimizerBuffers.count == buffers, saved.state.epoch <= run.spec.training.epochs {
+                if let problem = saved.state.problem(configuration: run.trainingConfiguration, parameters: parameters, rows: trainingCount) {
+                    file.warn("\(file.path): damaged (\(problem)); the run starts over")
+                } else if let rows = MetricsLog.parse(saved.metrics), rows.count == saved.state.epoch + 1,
+                          rows.enumerated().allSatisfy({ $0.element.record.epoch == $0.offset }) {
                     resume = (saved.state, rows, saved.seconds)
                     file.resumed(saved.state.epoch)
                 } else {
-                    file.warn("\(file.path): damaged (its metrics or optimizer state do not fit the run); the run starts over")
+                    file.warn("\(file.path): damaged (its metrics do not fit the run); the run starts over")
                 }
             case let .failure(error):
                 file.warn("\(file.path): \(error); the run starts over")
@@ -127,9 +128,10 @@ extension DataSplits: TrainingData {
         return (trained.result, ModelFile.bytes(trained.network, classes: training.classNames, features: featureNames, normalization: normalization))
     }
 
-    public func classification(of model: JSONValue) -> (set: String, report: ClassificationReport)? {
+    public func classification(of model: JSONValue, architecture: [LayerSpec]) -> (set: String, report: ClassificationReport)? {
         guard let (name, set) = test.map({ ("test", $0) }) ?? validation.map({ ("validation", $0) }), let labels = set.labels,
-              let classes = training.classNames, let network = ModelFile.network(model, inputs: features) else { return nil }
+              let classes = training.classNames, let network = ModelFile.network(model, inputs: features, architecture: architecture),
+              network.outputs == classes.count || (network.outputs == 1 && classes.count == 2) else { return nil }
         let net: Network<T> = network.converted()
         let outputs = net.predict(set.inputs)  // the set is normalised already
         let predicted = Network<T>.predictedClasses(outputs)

@@ -85,8 +85,11 @@ extension ModelFile {
         return layers.contains { strings($0["weights"]) || strings($0["biases"]) }
     }
 
-    /// The network a model.json holds, for `inputs` input columns; nil when it is not one.
-    public static func network(_ json: JSONValue, inputs: Int) -> Network<Double>? {
+    /// The network a model.json holds, for `inputs` input columns; nil when it is not one, or
+    /// not one of `architecture` when that is given (a model.json is read from a folder anyone
+    /// may have written: checked against its run's spec, its outputs fit the run's classes).
+    /// Every parameter must be a finite decimal number.
+    public static func network(_ json: JSONValue, inputs: Int, architecture expected: [LayerSpec]? = nil) -> Network<Double>? {
         guard case let .array(layers)? = json["layers"] else { return nil }
         var architecture = [LayerSpec](), parameters = [(weights: Matrix<Double>, biases: [Double])]()
         var width = inputs
@@ -94,7 +97,7 @@ extension ModelFile {
             guard case let .array(rows)? = layer["weights"], case let .array(b)? = layer["biases"],
                   case let .string(name)? = layer["activation"], let activation = Activation(rawValue: name) else { return nil }
             func numbers(_ items: [JSONValue]) -> [Double]? {
-                let values = items.compactMap { v -> Double? in if case let .number(t) = v { return Double(t) } else { return nil } }
+                let values = items.compactMap { v -> Double? in if case let .number(t) = v { return DecimalNumber.parse(t) } else { return nil } }
                 return values.count == items.count ? values : nil
             }
             let weights = rows.compactMap { row -> [Double]? in if case let .array(items) = row { return numbers(items) } else { return nil } }
@@ -103,7 +106,7 @@ extension ModelFile {
             parameters.append((Matrix(weights), biases))
             width = biases.count
         }
-        guard !architecture.isEmpty else { return nil }
+        guard !architecture.isEmpty, expected.map({ $0 == architecture }) ?? true else { return nil }
         return Network(inputs: inputs, architecture: architecture, weightsAndBiases: parameters)
     }
 }
