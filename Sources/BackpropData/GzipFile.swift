@@ -14,7 +14,7 @@ public final class GzipFile {
     public let path: String
     private let file: UnsafeMutablePointer<FILE>
     /// nil for a plain file.
-    private let stream: UnsafeMutablePointer<z_stream>?
+    let stream: UnsafeMutablePointer<z_stream>?
     private let input: UnsafeMutablePointer<UInt8>
     private static let inputSize = 1 << 17
     private var fileEnded = false
@@ -147,16 +147,21 @@ public final class GzipFile {
         return stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFDIR
     }
 
-    /// The whole (decompressed) content.
-    public static func contents(of path: String) throws(DataError) -> [UInt8] {
+    /// The whole (decompressed) content, read as a stream that stops at `limit` bytes (a
+    /// gzip bomb, /dev/zero or a huge sparse file is an error after reading that much, never
+    /// an allocation the size the file claims).
+    public static func contents(of path: String, limit: Int = InputLimit.bytes) throws(DataError) -> [UInt8] {
         let file = try GzipFile(path: path)
         let size = 1 << 16
         let chunk = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
         defer { chunk.deallocate() }
         var out = [UInt8]()
         while true {
-            let n = try file.read(into: chunk, count: size)
+            let n = try file.read(into: chunk, count: min(size, limit - out.count + 1))
             if n == 0 { return out }
+            guard out.count + n <= limit else {
+                throw InputLimit.tooLarge(path, what: file.stream == nil ? "holds" : "expands to")
+            }
             out += UnsafeRawBufferPointer(start: chunk, count: n)
         }
     }

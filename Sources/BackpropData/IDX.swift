@@ -44,6 +44,7 @@ public final class IDXReader {
               let item = Self.checkedProduct(dimensions.dropFirst()) else {
             throw DataError(file: path, message: "IDX dimensions \(dimensions.map(String.init).joined(separator: " x ")) are empty or impossibly large")
         }
+        guard total <= InputLimit.bytes else { throw InputLimit.tooLarge(path, what: "claims \(total) bytes of items, ") }
         guard item <= 1 << 24 else {
             throw DataError(file: path, message: "IDX items of \(item) elements: more than backprop reads (16777216 per item)")
         }

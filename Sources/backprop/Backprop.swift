@@ -1,5 +1,6 @@
 import BackpropCore
 import ArgumentParser
+import BackpropData
 import ExperimentRunner
 import Foundation
 
@@ -23,9 +24,19 @@ struct Backprop: ParsableCommand {
         if let steps = ProcessInfo.processInfo.environment["BACKPROP_POWER_CUT_AFTER"].flatMap(Int.init) { PowerCut.arm(afterSteps: steps) }
         do {
             var command = try parseAsRoot()
+            // The input limit (SECURITY.md): --max-input, else BACKPROP_MAX_INPUT, else the default.
+            if let environment = ProcessInfo.processInfo.environment["BACKPROP_MAX_INPUT"] {
+                guard let bytes = InputLimit.parse(environment) else {
+                    printError("BACKPROP_MAX_INPUT is \"\(environment)\": give a size such as 512M or 2G")
+                    Foundation.exit(2)
+                }
+                InputLimit.set(bytes)
+            }
+            if let bytes = (command as? any ReadsInput)?.input.maxInput { InputLimit.set(bytes) }
             try command.run()
         } catch let error as any BackpropError {
-            printError(error.description)
+            // One line, whatever a path or a value in it holds (control characters shown as \u{..}).
+            printError(DataError.visible(error.description))
             Foundation.exit(error.exitCode)
         } catch {
             if exitCode(for: error) == .validationFailure {
@@ -41,8 +52,24 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data(("backprop: " + message + "\n").utf8))
 }
 
+/// `--max-input`, on every command that reads a file someone may have handed over.
+struct InputOptions: ParsableArguments {
+    @Option(name: .customLong("max-input"), help: ArgumentHelp(
+        "The most bytes read from one input file (a spec, data after gzip expansion, a model, a run's files), e.g. 512M or 2G. Default: a 64th of memory (\(InputLimit.describe(InputLimit.defaultBytes)) here).",
+        valueName: "size"), transform: { text in
+            guard let bytes = InputLimit.parse(text) else { throw ValidationError("--max-input must be a size such as 512M or 2G (got \"\(text)\")") }
+            return bytes
+        })
+    var maxInput: Int?
+}
+
+/// A command whose input files are bounded by `--max-input`.
+protocol ReadsInput { var input: InputOptions { get } }
+
 /// The spec file plus any `--set` overrides, shared by the commands that read a spec.
 struct SpecOptions: ParsableArguments {
+    @OptionGroup var input: InputOptions
+
     @Argument(help: "The experiment spec (JSON).", completion: .file(extensions: ["json"]))
     var spec: String
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import ExperimentRunner
 import Foundation
 
-struct Compare: ParsableCommand {
+struct Compare: ParsableCommand, ReadsInput {
     static let configuration = CommandConfiguration(
         abstract: "Compare two sweeps: what changed in the spec, each one's best, and every configuration they share, paired seed by seed.",
         discussion: """
@@ -11,6 +11,8 @@ struct Compare: ParsableCommand {
             --output (default: compare-<a>-<b> beside a). Exit codes: 0 done, 1 with --fail-if-worse \
             when b's best configuration is worse than a's, 2 a folder that is not a sweep's.
             """)
+
+    @OptionGroup var input: InputOptions
 
     @Argument(help: ArgumentHelp("The reference sweep: results/<name>.", valueName: "a"), completion: .directory)
     var a: String

@@ -3,7 +3,7 @@ import BackpropData
 import ExperimentRunner
 import Foundation
 
-struct Evaluate: ParsableCommand {
+struct Evaluate: ParsableCommand, ReadsInput {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a run's kept model on a labelled CSV file: loss, accuracy, confusion matrix, per-class precision, recall and F1, ROC AUC.",
         discussion: """
@@ -12,6 +12,8 @@ struct Evaluate: ParsableCommand {
             as training computes them: on the run's own validation rows they are its logged figures, \
             exactly. Exit codes: 0 done, 2 a missing or damaged run folder or data file, or no target column.
             """)
+
+    @OptionGroup var input: InputOptions
 
     @Argument(help: ArgumentHelp("A run folder: results/<name>/runs/<id>.", valueName: "run"), completion: .directory)
     var folder: String

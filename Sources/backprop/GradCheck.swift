@@ -3,13 +3,14 @@ import BackpropCore
 import ExperimentRunner
 import Foundation
 
-struct GradCheck: ParsableCommand {
+struct GradCheck: ParsableCommand, ReadsInput {
     static let configuration = CommandConfiguration(
         commandName: "gradcheck",
         abstract: "Compare every backprop gradient with central finite differences.",
         discussion: "Uses the spec's first run: its starting network and the first rows of its training data. Prints the largest relative error per layer and exits 1 when any is above the tolerance.")
 
     @OptionGroup var spec: SpecOptions
+    var input: InputOptions { spec.input }
 
     @Option(help: "How many training rows to check on.")
     var rows: Int = 16

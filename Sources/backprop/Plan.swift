@@ -2,12 +2,13 @@ import ArgumentParser
 import ExperimentRunner
 import Foundation
 
-struct Plan: ParsableCommand {
+struct Plan: ParsableCommand, ReadsInput {
     static let configuration = CommandConfiguration(
         abstract: "Check a spec and list the runs it expands to, without training.",
         discussion: "Prints each run's id, the parameters and FLOPs per epoch of each architecture, and a time estimate from training the first run briefly.")
 
     @OptionGroup var spec: SpecOptions
+    var input: InputOptions { spec.input }
 
     @Option(help: "The --jobs the estimate assumes.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount

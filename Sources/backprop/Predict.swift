@@ -2,7 +2,7 @@ import ArgumentParser
 import ExperimentRunner
 import Foundation
 
-struct Predict: ParsableCommand {
+struct Predict: ParsableCommand, ReadsInput {
     static let configuration = CommandConfiguration(
         abstract: "Predict with a run's kept model: every row of a CSV file, its class and probabilities (or its values).",
         discussion: """
@@ -12,6 +12,8 @@ struct Predict: ParsableCommand {
             predicted, p(<class>)… or row, prediction. Exit codes: 0 done, 2 a missing or damaged run \
             folder or data file.
             """)
+
+    @OptionGroup var input: InputOptions
 
     @Argument(help: ArgumentHelp("A run folder: results/<name>/runs/<id>.", valueName: "run"), completion: .directory)
     var folder: String

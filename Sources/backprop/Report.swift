@@ -2,10 +2,12 @@ import ArgumentParser
 import ExperimentRunner
 import Foundation
 
-struct Report: ParsableCommand {
+struct Report: ParsableCommand, ReadsInput {
     static let configuration = CommandConfiguration(
         abstract: "Write results/index.html: every sweep in the results folder with its best configuration, metric, runs complete, date and a link to its page.",
         discussion: "Static, no script. A sweep that cannot be read is listed with the reason. Exit codes: 0 written, 2 the folder cannot be read or written.")
+
+    @OptionGroup var input: InputOptions
 
     @Argument(help: "The results folder.", completion: .directory)
     var results = "results"

@@ -4,7 +4,7 @@ import Foundation
 
 extension PlotPolicy: ExpressibleByArgument {}
 
-struct Run: ParsableCommand {
+struct Run: ParsableCommand, ReadsInput {
     static let configuration = CommandConfiguration(
         abstract: "Train every run of a spec and write logs, summaries and plots under results/<name>/.",
         discussion: """
@@ -17,6 +17,7 @@ struct Run: ParsableCommand {
             """)
 
     @OptionGroup var spec: SpecOptions
+    var input: InputOptions { spec.input }
 
     @Option(help: "How many runs train at once (default: the number of cores, \(ProcessInfo.processInfo.activeProcessorCount) here).")
     var jobs: Int?

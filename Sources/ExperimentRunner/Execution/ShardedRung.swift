@@ -80,7 +80,7 @@ extension Sweep {
     func onDisk(_ run: PlannedRun, data: LoadedData?) -> RunResult? {
         if case let .complete(r) = folder.state(of: run, fingerprint: data?.fingerprint) { return r }
         let runFolder = folder.run(run)
-        guard let text = try? String(contentsOfFile: runFolder.metricsFile, encoding: .utf8), let rows = MetricsLog.parse(text), !rows.isEmpty,
+        guard let text = try? readText(runFolder.metricsFile), let rows = MetricsLog.parse(text), !rows.isEmpty,
               let model = try? readFile(runFolder.modelFile), (try? JSONParser.parse(model)) != nil else { return nil }
         var r = RunResult(run: run, status: .paused, message: nil, rows: rows, seconds: rows.last!.seconds)
         r.pausedModel = model

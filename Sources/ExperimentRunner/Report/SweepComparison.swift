@@ -125,7 +125,7 @@ public struct SweepComparison: Sendable {
         let column = metric.hasPrefix("val") ? (metric.hasSuffix("accuracy") ? "val_accuracy_mean" : "val_mean")
             : (metric.hasSuffix("accuracy") ? "train_accuracy_mean" : "train_mean")
         func curve(_ report: SweepReport, _ row: Summary.ConfigurationRow) -> [String: String] {
-            guard let text = try? String(contentsOfFile: report.directory.path + "/curves.csv", encoding: .utf8) else { return [:] }
+            guard let text = try? readText(report.directory.path + "/curves.csv") else { return [:] }
             let rows = CSV.parse(text)
             guard let header = rows.first, let c = header.firstIndex(of: "\(row.configurationID):\(column)") else { return [:] }
             var out = [String: String]()

@@ -124,7 +124,7 @@ public struct Provenance: Sendable, Equatable {
     }
 
     static func cpuModel() -> String {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
+        guard let text = try? readText("/proc/cpuinfo") else { return "unknown" }
         for line in text.split(separator: "\n") where line.hasPrefix("model name") {
             return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
         }
@@ -133,7 +133,7 @@ public struct Provenance: Sendable, Equatable {
 
     static func operatingSystem() -> String {
         var name = "unknown"
-        if let text = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8) {
+        if let text = try? readText("/etc/os-release") {
             for line in text.split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
                 name = String(line.dropFirst("PRETTY_NAME=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             }
@@ -149,11 +149,11 @@ public struct Provenance: Sendable, Equatable {
         var dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         while dir.path != "/" {
             let git = dir.appendingPathComponent(".git").path
-            if let head = try? String(contentsOfFile: git + "/HEAD", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) {
+            if let head = try? readText(git + "/HEAD").trimmingCharacters(in: .whitespacesAndNewlines) {
                 guard head.hasPrefix("ref: ") else { return head }
                 let ref = String(head.dropFirst(5))
-                if let hash = try? String(contentsOfFile: git + "/" + ref, encoding: .utf8) { return hash.trimmingCharacters(in: .whitespacesAndNewlines) }
-                if let packed = try? String(contentsOfFile: git + "/packed-refs", encoding: .utf8) {
+                if let hash = try? readText(git + "/" + ref) { return hash.trimmingCharacters(in: .whitespacesAndNewlines) }
+                if let packed = try? readText(git + "/packed-refs") {
                     for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) { return String(line.prefix { $0 != " " }) }
                 }
                 return nil

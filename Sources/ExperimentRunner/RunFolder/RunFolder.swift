@@ -62,13 +62,13 @@ public struct RunFolder: Sendable {
                 return .conflicting(configFile: configFile, reason: "holds a different configuration than this spec's run")
             }
         }
-        guard let statusText = try? String(contentsOfFile: statusFile, encoding: .utf8), let status = StatusFile(text: statusText),
+        guard let statusText = try? readText(statusFile), let status = StatusFile(text: statusText),
               [.completed, .diverged, .stopped].contains(status.status) else { return .missing }
         if let fingerprint, let theirs = status.dataFingerprint, theirs != fingerprint {
             return .conflicting(configFile: statusFile, reason: "was trained on other data (the dataset changed since: fingerprint \(theirs), now \(fingerprint))")
         }
         guard status.dataFingerprint != nil, FileManager.default.fileExists(atPath: modelFile),
-              let metrics = try? String(contentsOfFile: metricsFile, encoding: .utf8),
+              let metrics = try? readText(metricsFile),
               let rows = MetricsLog.parse(metrics), rows.last?.record.epoch == status.epochs else { return .missing }
         return .complete(status.result(for: run, rows: rows))
     }

@@ -21,10 +21,10 @@ public enum Verification {
         guard FileManager.default.fileExists(atPath: folder.configFile) else {
             throw ResultsError(path: dir, message: "not a run folder: no config.json (expected results/<name>/runs/<id>)")
         }
-        guard let statusText = try? String(contentsOfFile: folder.statusFile, encoding: .utf8), let status = StatusFile(text: statusText) else {
+        guard let statusText = try? readText(folder.statusFile), let status = StatusFile(text: statusText) else {
             throw ResultsError(path: dir, message: "not a complete run: no readable status.json (train it with backprop run first)")
         }
-        guard let metricsText = try? String(contentsOfFile: folder.metricsFile, encoding: .utf8) else {
+        guard let metricsText = try? readText(folder.metricsFile) else {
             throw ResultsError(path: folder.metricsFile, message: "missing or unreadable")
         }
         let plan = try SweepPlan.load(file: folder.configFile)
