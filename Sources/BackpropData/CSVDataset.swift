@@ -41,6 +41,7 @@ public struct CSVDataset: Sendable {
         var featureColumns = [Int]()
         for name in features ?? names.filter({ $0 != target }) {
             let c = try column(name, role: "feature")
+            guard !featureColumns.contains(c) else { throw DataError(file: path, message: "the feature \(DataError.quoted(name)) is named twice") }
             guard c != targetColumn else { throw DataError(file: path, message: "\"\(name)\" is the target; it cannot also be a feature") }
             featureColumns.append(c)
         }
@@ -89,7 +90,11 @@ public struct CSVDataset: Sendable {
         guard !text.isEmpty else {
             throw DataError(file: file, line: field.line, column: field.column, message: "\(DataError.quoted(column)) is missing")
         }
-        guard let v = Double(text) else {
+        guard DecimalNumber.isDecimal(text.utf8), let v = Double(text) else {
+            let lower = text.lowercased()
+            if ["inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "nan", "+nan", "-nan"].contains(lower) {
+                throw DataError(file: file, line: field.line, column: field.column, message: "\(DataError.quoted(column)) is \(DataError.quoted(field.text)); values must be finite")
+            }
             throw DataError(file: file, line: field.line, column: field.column, message: "\(DataError.quoted(column)) is \(DataError.quoted(field.text)), not a number")
         }
         guard v.isFinite else {

@@ -3,7 +3,8 @@
 ///
 /// Fields are separated by commas and records by LF, CRLF or a lone CR (old Mac files). A field in double quotes may
 /// hold commas, quotes (doubled) and line breaks. Blank lines are skipped. A UTF-8 byte
-/// order mark at the start is ignored.
+/// order mark at the start is ignored. Every field must be UTF-8 (a field that is not is an
+/// error at its line and column).
 public enum CSVReader {
     public struct Field: Equatable, Sendable {
         public var text: String
@@ -18,13 +19,18 @@ public enum CSVReader {
         var field = [UInt8](), line = 1, column = 1
         var fieldLine = 1, fieldColumn = 1, quoted = false, wasQuoted = false
         var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        func endField() {
-            record.append(Field(text: String(decoding: field, as: UTF8.self), line: fieldLine, column: fieldColumn))
+        func endField() throws(DataError) {
+            // Bytes that are not UTF-8 are refused, not replaced: two labels that differ only
+            // there would otherwise become one class.
+            guard let text = String(validating: field, as: UTF8.self) else {
+                throw DataError(file: file, line: fieldLine, column: fieldColumn, message: "the field is not UTF-8 text; save the file as UTF-8")
+            }
+            record.append(Field(text: text, line: fieldLine, column: fieldColumn))
             field.removeAll(keepingCapacity: true)
             wasQuoted = false
         }
-        func endRecord() {
-            endField()
+        func endRecord() throws(DataError) {
+            try endField()
             // A record that is one empty, unquoted field is a blank line.
             if !(record.count == 1 && record[0].text.isEmpty) { records.append(record) }
             record = []
@@ -45,13 +51,13 @@ public enum CSVReader {
             } else if c == UInt8(ascii: "\"") && field.isEmpty && !wasQuoted {
                 quoted = true
             } else if c == UInt8(ascii: ",") {
-                endField()
+                try endField()
             } else if c == UInt8(ascii: "\n") {
-                endRecord(); line += 1; column = 0
+                try endRecord(); line += 1; column = 0
             } else if c == UInt8(ascii: "\r") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") {
                 // CR of CRLF: the LF ends the record.
             } else if c == UInt8(ascii: "\r") {
-                endRecord(); line += 1; column = 0
+                try endRecord(); line += 1; column = 0
             } else if wasQuoted {
                 throw DataError(file: file, line: line, column: column, message: "text after a closing quote")
             } else {
@@ -60,7 +66,7 @@ public enum CSVReader {
             i += 1; column += 1
         }
         if quoted { throw DataError(file: file, line: fieldLine, column: fieldColumn, message: "a quoted field never closes") }
-        if !field.isEmpty || !record.isEmpty || wasQuoted { endRecord() }
+        if !field.isEmpty || !record.isEmpty || wasQuoted { try endRecord() }
         return records
     }
 }
