@@ -65,13 +65,14 @@ test-slurm: build
 
 # A long fuzzing session: mutated specs and data files, from a fresh seed (printed, so a
 # failure can be replayed with FUZZ_SEED=...). `make test` runs 500 cases of the same.
-FUZZ_CASES ?= 200000
-FUZZ_SEED  ?= $(shell date +%s)
+FUZZ_CASES   ?= 200000
+FUZZ_SECONDS ?= 3600
+FUZZ_SEED    ?= $(shell date +%s)
 
 fuzz: deps
 	@rm -rf $(BUILD_TMP) && mkdir -p $(BUILD_TMP)
 	@status=0; TMPDIR=$(BUILD_TMP) $(SWIFT) build -c release $(SWIFT_FLAGS) --build-tests && \
-	BACKPROP_FUZZ_CASES=$(FUZZ_CASES) BACKPROP_FUZZ_SEED=$(FUZZ_SEED) TMPDIR=$(BUILD_TMP) $(SWIFT) test -c release $(SWIFT_FLAGS) --skip-build --filter FuzzTests || status=$$?; \
+	BACKPROP_FUZZ_CASES=$(FUZZ_CASES) BACKPROP_FUZZ_SECONDS=$(FUZZ_SECONDS) BACKPROP_FUZZ_SEED=$(FUZZ_SEED) TMPDIR=$(BUILD_TMP) $(SWIFT) test -c release $(SWIFT_FLAGS) --skip-build --filter "FuzzTests|CraftedCheckpointTests" || status=$$?; \
 	rm -rf $(BUILD_TMP); exit $$status
 
 # A benchmark, not a test: backprop against NumPy (XOR), scikit-learn and PyTorch

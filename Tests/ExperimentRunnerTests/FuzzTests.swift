@@ -15,6 +15,9 @@ import TestSupport
 /// of its own (BACKPROP_FUZZ_SEED), printed so a failure can be replayed.
 @Suite struct FuzzTests {
     static let cases = ProcessInfo.processInfo.environment["BACKPROP_FUZZ_CASES"].flatMap(Int.init) ?? 500
+    /// How long one fuzz target may run at most (BACKPROP_FUZZ_SECONDS; 60 s in `make test`),
+    /// whichever of it and `cases` ends first.
+    static let seconds = ProcessInfo.processInfo.environment["BACKPROP_FUZZ_SECONDS"].flatMap(Double.init) ?? 60
     static let seed = ProcessInfo.processInfo.environment["BACKPROP_FUZZ_SEED"].flatMap(UInt64.init) ?? 20261125
 
     static let specs: [(name: String, text: [UInt8])] = {
@@ -84,6 +87,39 @@ import TestSupport
         }
         // Both kinds happen: the mutations are neither all fatal nor all harmless.
         #expect(outcomes[0] > Self.cases / 10 && outcomes[1] > Self.cases / 20, "rejected \(outcomes[0]), trained \(outcomes[1])")
+    }
+
+    /// model.json, mutated as specs are (a run folder handed over for `predict`): the kept
+    /// model loads and predicts, or it is a one-line error naming the file; never a trap, never
+    /// a non-finite output from finite rows.
+    @Test func mutatedModelsNeverTrap() async throws {
+        let plan = try SweepPlan(json: try JSONParser.parse(#"""
+            {"name": "kept", "dataset": {"name": "spirals", "samples": 60, "classes": 3, "validation": 0.2, "normalize": "standard"},
+             "model": {"layers": [{"units": 4, "activation": "relu"}, {"units": 3, "activation": "softmax"}]},
+             "loss": "cross_entropy", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 3}, "seeds": [1]}
+            """#), file: "kept.json")
+        let root = dir + "/kept"
+        _ = try await Sweep(plan: plan, jobs: 1, resultsRoot: root, gnuplot: nil).run(progress: Progress(style: .quiet, total: 1))
+        let run = root + "/kept/runs/seed=1"
+        let model = Array(try Data(contentsOf: URL(fileURLWithPath: run + "/model.json")))
+        let rows = writeFile("x1,x2,target\n0.5,-1,0\n2,3,1\n-4,0.25,2\n", to: dir + "/rows.csv")
+        var rng = Xoshiro256StarStar(seed: Self.seed &+ 3)
+        let deadline = Date().addingTimeInterval(Self.seconds)
+        var loaded = 0, n = 0
+        while n < max(Self.cases / 5, 40) && Date() < deadline {
+            n += 1
+            writeFile(Mutator.mutate(spec: model, rng: &rng), to: run + "/model.json")
+            do {
+                let kept = try KeptModel(folder: run)
+                let (outputs, evaluation) = kept.apply(try kept.read(rows))
+                #expect(outputs.elements.allSatisfy(\.isFinite) || evaluation != nil)
+                loaded += 1
+            } catch {
+                #expect(error is ResultsError || error is DataError || error is SpecError, "\(type(of: error)): \(error)")
+                #expect(("\(error)".hasPrefix(run) || "\(error)".hasPrefix(rows)) && !"\(error)".contains("\n"), "\(error)")
+            }
+        }
+        #expect(loaded < n, "some mutations must be refused")
     }
 
     @Test func damagedIDXFilesAreErrors() throws {

@@ -9,7 +9,13 @@ struct CLI {
     static let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         .deletingLastPathComponent().appendingPathComponent("backprop").path
 
-    struct Output { var status: Int32; var stdout: String; var stderr: String }
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        /// Ended by a signal (a trap is SIGILL or SIGTRAP): `status` is then the signal's number.
+        var signalled = false
+    }
 
     static func run(_ arguments: [String], directory: String = packageRoot, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
@@ -23,7 +29,8 @@ struct CLI {
         try process.run()
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
+                      signalled: process.terminationReason == .uncaughtSignal)
     }
 
     static func temporarySpec(_ text: String) -> String {
@@ -276,7 +283,7 @@ struct CLI {
         #expect(out.status == 2 && out.stdout.isEmpty)
         #expect(out.stderr == """
             Error: --shard must be i/n with 0 <= i < n, e.g. 0/4 (got "4/4")
-            Usage: backprop run <spec> [--set <path=value> ...] [--jobs <jobs>] [--results <results>] [--name <name>] [--plots <plots>] [--quiet] [--force] [--fail-fast] [--yes] [--shard <i/n>] [--rung <k>]
+            Usage: backprop run [<options>] <spec>
               See 'backprop run --help' for more information.
 
             """)

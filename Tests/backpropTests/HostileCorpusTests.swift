@@ -1,0 +1,347 @@
+import CZlib
+import ExperimentRunner
+import Foundation
+import Testing
+import TestSupport
+
+/// The hostile corpus of issue 27, made by the tests (no binary is committed): specs, data
+/// files, file names, paths, options and planted results folders that try to run a command,
+/// write outside the results, crash the program or exhaust its memory. Each class has
+/// several variants; every one is run through the real `backprop` and checked by `Sandbox`.
+@Suite(.serialized) struct HostileCorpusTests {
+    static let environment = ["BACKPROP_GNUPLOT": "/nonexistent"]
+
+    /// Text that tries every way out of a gnuplot string: backquotes (command substitution in
+    /// double quotes), a closing quote of either kind, a line break then `!` (a shell line),
+    /// `system()`, a carriage return, a macro.
+    static func payloads(_ s: Sandbox, _ tag: String) -> [String] {
+        ["a`\(s.touch(tag + "1"))`", "b'`\(s.touch(tag + "2"))`'", "c\"`\(s.touch(tag + "3"))`\"",
+         "d\n!\(s.touch(tag + "4"))\n", "e'; system(\"\(s.touch(tag + "5"))\"); '", "f\r!\(s.touch(tag + "6"))", "g@x`\(s.touch(tag + "7"))`"]
+    }
+
+    static func csv(_ labels: [String], featureNames: (String, String) = ("x1", "x2")) -> String {
+        var out = "\(CSV.field(featureNames.0)),\(CSV.field(featureNames.1)),label\n"
+        for i in 0..<48 {
+            let label = labels[i % labels.count]
+            let c = Double(i % labels.count)
+            out += "\(c + Double(i % 5) * 0.01),\(c * 0.5 - Double(i % 3) * 0.02),\(CSV.field(label))\n"
+        }
+        return out
+    }
+
+    // MARK: 1. Commands through gnuplot
+
+    /// Class labels, column names, data-file names (a grid axis over them: tic labels, keys,
+    /// titles) and the results path all carry payloads; run, plot, summarize, report and
+    /// compare render every plot with the real gnuplot. No canary appears.
+    @Test func noTextFromTheFilesRunsACommandInGnuplot() throws {
+        guard Gnuplot.find() != nil else { Issue.record("gnuplot is a dependency (make deps installs it)"); return }
+        let s = Sandbox()
+        let labels = Self.payloads(s, "label")
+        let data1 = s.root + "/d`\(s.touch("file1"))`.csv", data2 = s.root + "/e'$(\(s.touch("file2")))'.csv"
+        try Self.csv(labels, featureNames: ("x`\(s.touch("col1"))`", "y'\(s.touch("col2"))'")).write(toFile: data1, atomically: false, encoding: .utf8)
+        try Self.csv(labels.reversed()).write(toFile: data2, atomically: false, encoding: .utf8)
+        let spec = CLI.temporarySpec(#"""
+        {"name": "inject", "description": "`\#(s.touch("description"))`",
+         "dataset": {"csv": "\#(data1)", "target": "label", "validation": 0.25, "test": 0.25},
+         "model": {"layers": [{"units": 4, "activation": "tanh"}, {"units": 7, "activation": "softmax"}]},
+         "loss": "cross_entropy", "optimizer": {"learning_rate": 0.2}, "training": {"epochs": 4, "diagnostics": true}, "seeds": [1, 2],
+         "grid": {"dataset.csv": ["\#(data1)", "\#(data2)"], "optimizer.learning_rate": [0.1, 0.3]}}
+        """#)
+        let results = s.root + "/res`\(s.touch("results1"))`'\n!\(s.touch("results2"))"
+        let run = try s.run(["run", spec, "--results", results, "--plots", "all", "--quiet"])
+        s.check(run, "run", allowed: [0])
+        let folder = results + "/inject"
+        #expect(FileManager.default.fileExists(atPath: folder + "/confusion.png") || FileManager.default.fileExists(atPath: folder + "/parameter.png"), "the plots were drawn")
+        #expect(FileManager.default.fileExists(atPath: folder + "/runs/" + (try FileManager.default.contentsOfDirectory(atPath: folder + "/runs")).sorted()[0] + "/loss.png"))
+        for command in [["plot", folder], ["summarize", folder], ["report", results], ["compare", folder, folder, "--output", s.root + "/cmp'`\(s.touch("compare"))`"]] {
+            s.check(try s.run(command), command[0], allowed: [0])
+        }
+        // The working folder's path reaches gnuplot's `cd` too: run from one with a payload.
+        let work = s.root + "/w\n!\(s.touch("cwd1"))\n'`\(s.touch("cwd2"))`"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        s.check(try s.run(["run", spec, "--results", "r", "--quiet", "--set", "seeds=[1]"], directory: work), "run in a hostile working folder", allowed: [0])
+        #expect(FileManager.default.fileExists(atPath: work + "/r/inject/loss.png"))
+    }
+
+    /// A .gp script planted in a results folder (a run's own and the sweep's) is never what
+    /// `plot` or `summarize` renders: the scripts are written anew from the results first.
+    @Test func plantedScriptsAreNotRun() throws {
+        guard Gnuplot.find() != nil else { Issue.record("gnuplot is a dependency (make deps installs it)"); return }
+        let s = Sandbox()
+        let results = s.root + "/results"
+        s.check(try s.run(["run", "experiments/xor.json", "--results", results, "--quiet", "--set", "training.epochs=20", "--set", "training.diagnostics=true"]), "run", allowed: [0])
+        let sweep = results + "/" + (try FileManager.default.contentsOfDirectory(atPath: results)).first { !$0.hasSuffix(".html") }!
+        let run = sweep + "/runs/" + (try FileManager.default.contentsOfDirectory(atPath: sweep + "/runs")).sorted()[0]
+        for (n, file) in [run + "/loss.gp", run + "/diagnostics.gp", sweep + "/loss.gp", sweep + "/extra.gp"].enumerated() {
+            try "system(\"\(s.touch("planted\(n)"))\")\n!\(s.touch("bang\(n)"))\n".write(toFile: file, atomically: false, encoding: .utf8)
+        }
+        s.check(try s.run(["plot", sweep]), "plot", allowed: [0])
+        s.check(try s.run(["summarize", sweep]), "summarize", allowed: [0])
+        #expect(try String(contentsOfFile: run + "/loss.gp", encoding: .utf8).hasPrefix("# Loss per epoch of one run."))
+    }
+
+    // MARK: 2. Injected lines
+
+    /// A line break in a Slurm option, or in a path that goes into an #SBATCH line, is refused
+    /// naming the option; every other value is shell-quoted: the scripts pass `bash -n` and the
+    /// generated `backprop` line hands a stub exactly the words it was given.
+    @Test func slurmScriptsTakeNoInjectedLine() throws {
+        let s = Sandbox()
+        let specDir = s.root + "/spec'$(\(s.touch("specdir")))'`\(s.touch("tick"))`"
+        try FileManager.default.createDirectory(atPath: specDir, withIntermediateDirectories: true)
+        let spec = specDir + "/x.json"
+        try FileManager.default.copyItem(atPath: packageRoot + "/experiments/xor.json", toPath: spec)
+        let results = s.root + "/res"
+        let refused: [([String], String)] = [
+            (["--time", "1:00\n#SBATCH --wrap=\(s.touch("time"))"], "backprop: --time holds the control character U+000A; a value that goes into an sbatch script cannot\n"),
+            (["--partition", "debug\n\(s.touch("partition"))"], "backprop: --partition holds the control character U+000A; a value that goes into an sbatch script cannot\n"),
+            (["--partition", "debug $(\(s.touch("partition2")))"], "backprop: --partition holds ' ': it goes into an #SBATCH line, which takes letters, digits and ':-_.,' only\n"),
+            (["--output-dir", s.root + "/out\n\(s.touch("outdir"))"], "backprop: --output-dir holds the control character U+000A; a value that goes into an sbatch script cannot\n"),
+            (["--output-dir", s.root + "/out dir"], "backprop: --output-dir holds a space: the path goes into an #SBATCH line, which takes no space, quote, backslash or '%'\n"),
+            (["--results", s.root + "/r\n\(s.touch("results"))"], "backprop: --results holds the control character U+000A; a value that goes into an sbatch script cannot\n"),
+            (["--set", "training.epochs=2\n\(s.touch("set"))"], "backprop: --set holds the control character U+000A; a value that goes into an sbatch script cannot\n"),
+        ]
+        for (options, message) in refused {
+            let out = try s.run(["slurm", "experiments/xor.json", "--results", results] + options)
+            s.check(out, "slurm \(options[0])", allowed: [2])
+            #expect(out.stderr == message)
+        }
+        // Accepted: quotes, $( ), backquotes and ; in the spec path and an override.
+        let set = "description=x'; \(s.touch("set2")); echo '$(\(s.touch("set3")))`"
+        let out = try s.run(["slurm", spec, "--results", results, "--set", set, "--time", "1:00:00", "--partition", "debug"])
+        s.check(out, "slurm", allowed: [0])
+        let script = results + "/xor/slurm/xor.array.sbatch"
+        let text = try String(contentsOfFile: script, encoding: .utf8)
+        let syntax = try s.shell(["bash", "-n", script])
+        #expect(syntax.status == 0, "\(syntax.stderr)")
+        // The backprop line, run with a stub in the executable's place: it must receive these words.
+        let stub = s.root + "/stub.sh", argsFile = s.root + "/args"
+        try "#!/bin/bash\nprintf '%s\\0' \"$@\" > \(Shell.quoted(argsFile))\n".write(toFile: stub, atomically: false, encoding: .utf8)
+        chmod(stub, 0o755)
+        let executable = text.split(separator: "\n").first { $0.hasPrefix("exec ") }!.dropFirst(5).prefix { $0 != " " }
+        let stubbed = s.root + "/stubbed.sbatch"
+        try text.replacingOccurrences(of: "exec " + executable, with: "exec " + Shell.quoted(stub)).write(toFile: stubbed, atomically: false, encoding: .utf8)
+        let ran = try s.shell(["bash", stubbed], environment: ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "1"])
+        #expect(ran.status == 0, "\(ran.stderr)")
+        let words = try String(contentsOfFile: argsFile, encoding: .utf8).split(separator: "\0", omittingEmptySubsequences: false).dropLast().map(String.init)
+        #expect(words == ["run", spec, "--shard", "0/1", "--jobs", "1", "--results", results, "--set", set])
+        s.check(ran, "the script's backprop line", allowed: [0])
+    }
+
+    // MARK: 3. Writes through planted symlinks
+
+    /// A link planted in a results folder where backprop writes (a run's file, a summary, the
+    /// page, a script, the lock, a run folder, runs/, the sweep's folder, dangling or not)
+    /// is never written through, with or without --force: exit 0 (the write did not need it)
+    /// or 2 naming the link, and nothing outside changes.
+    @Test(arguments: ["runs/seed=1/metrics.csv", "runs/seed=1/config.json", "summary.csv", "index.html", "loss.gp", "summary.md|dangling",
+                      ".summary.lock|dangling", "runs/seed=1|folder", "runs|folder", "|sweep"])
+    func plantedLinksAreNotFollowed(_ variant: String) throws {
+        let s = Sandbox()
+        let results = s.root + "/results"
+        let arguments = ["run", "experiments/xor.json", "--results", results, "--quiet", "--set", "training.epochs=5", "--set", "seeds=[1,2]"]
+        s.check(try s.run(arguments, environment: Self.environment), "first run", allowed: [0])
+        let sweep = results + "/xor"
+        let parts = variant.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        let place = sweep + (parts[0].isEmpty ? "" : "/" + parts[0])
+        let kind = parts.count > 1 ? parts.last! : "file"
+        // A folder link takes the place of the folder (moved aside); a file link of the file.
+        if kind == "folder" || kind == "sweep" {
+            try FileManager.default.moveItem(atPath: kind == "sweep" ? sweep : place, toPath: s.root + "/moved")
+            try FileManager.default.createSymbolicLink(atPath: kind == "sweep" ? sweep : place, withDestinationPath: s.outside)
+        } else {
+            try? FileManager.default.removeItem(atPath: place)
+            try FileManager.default.createSymbolicLink(atPath: place, withDestinationPath: kind == "dangling" ? s.outside + "/new.txt" : s.victim)
+        }
+        for force in [false, true] {
+            let out = try s.run(arguments + (force ? ["--force"] : []), environment: Self.environment)
+            s.check(out, "\(variant) force=\(force)")
+            // Refused as a link, or (a config.json read through one) as a run that is not this spec's.
+            if out.status == 2 {
+                #expect(out.stderr.contains("is a symbolic link: backprop never writes through a link") || out.stderr.contains("results are never mixed"), "\(out.stderr)")
+            }
+        }
+        for command in [["summarize", sweep], ["report", results]] {
+            let out = try s.run(command, environment: Self.environment)
+            s.check(out, "\(variant) \(command[0])")
+        }
+    }
+
+    // MARK: 4. Crafted models
+
+    /// model.json files that do not fit their run: classes counted wrong, a parameter that
+    /// overflows or is written as "inf", a zero divisor, features twice, layers other than the
+    /// config's: predict and evaluate say so on one line, exit 2.
+    @Test func craftedModelsAreRefused() throws {
+        let s = Sandbox()
+        let results = s.root + "/results"
+        s.check(try s.run(["run", "experiments/iris.json", "--results", results, "--quiet", "--set", "seeds=[1]", "--set", "training.epochs=5"],
+                            environment: Self.environment), "run", allowed: [0])
+        let run = results + "/iris/runs/seed=1"
+        let model = try String(contentsOfFile: run + "/model.json", encoding: .utf8)
+        let data = packageRoot + "/experiments/data/iris.csv"
+        s.check(try s.run(["predict", run, data]), "predict on the real model", allowed: [0])
+        func replacingFirstNumber(after key: String, with value: String, in text: String) -> String {
+            let start = text.range(of: key)!.upperBound
+            let number = text[start...].firstIndex { $0 == "-" || $0.isNumber }!
+            let end = text[number...].firstIndex { !($0 == "-" || $0 == "." || $0 == "e" || $0.isNumber) }!
+            return text.replacingCharacters(in: number..<end, with: value)
+        }
+        let variants: [(String, String, String)] = [
+            ("classes", model.replacingOccurrences(of: #""virginica""#, with: #""virginica", "extra""#), "is damaged: it names 4 classes for 3 outputs (3 distinct names expected)"),
+            ("classes twice", model.replacingOccurrences(of: #""virginica""#, with: #""setosa""#), "is damaged: it names 3 classes for 3 outputs (3 distinct names expected)"),
+            ("overflow", replacingFirstNumber(after: "\"weights\"", with: "1e999", in: model), "is damaged: its features and layers are not the network of the run's config.json, or a parameter is not a finite number"),
+            ("inf", replacingFirstNumber(after: "\"weights\"", with: "\"inf\"", in: model), "holds parameters that are not finite (its run diverged): it cannot predict"),
+            ("divisor", replacingFirstNumber(after: "\"divisor\"", with: "0", in: model), "is damaged: normalization.shift and .divisor need one finite number per feature, and no divisor may be 0"),
+            ("features", model.replacingOccurrences(of: #""sepal_width""#, with: #""sepal_length""#), "is damaged: its features must be distinct column names"),
+        ]
+        for (what, text, message) in variants {
+            try text.write(toFile: run + "/model.json", atomically: false, encoding: .utf8)
+            for command in ["predict", "evaluate"] {
+                let out = try s.run([command, run, data])
+                s.check(out, "\(command) \(what)", allowed: [2])
+                #expect(out.stderr == "backprop: \(run)/model.json: \(message)\n", "\(what)")
+            }
+        }
+        // Layers other than the config's: the units of the hidden layer in config.json changed.
+        try model.write(toFile: run + "/model.json", atomically: false, encoding: .utf8)
+        let config = try String(contentsOfFile: run + "/config.json", encoding: .utf8)
+        try config.replacingOccurrences(of: #""units": 3"#, with: #""units": 4"#).write(toFile: run + "/config.json", atomically: false, encoding: .utf8)
+        let out = try s.run(["predict", run, data])
+        s.check(out, "predict other layers", allowed: [2])
+    }
+
+    // MARK: 5. Memory
+
+    /// /dev/zero, a sparse file far larger than memory and a gzip bomb, as a CSV, a spec and a
+    /// model: each stops at the input limit with a one-line error within seconds, also under
+    /// `ulimit -v`. Never a trap.
+    @Test func endlessAndEnormousFilesStopAtTheLimit() throws {
+        let s = Sandbox()
+        let sparse = s.root + "/sparse.csv"
+        #expect(FileManager.default.createFile(atPath: sparse, contents: nil))
+        #expect(truncate(sparse, 8 << 30) == 0)
+        let bomb = s.root + "/bomb.csv.gz"
+        let zeros = [UInt8](repeating: 0x30, count: 1 << 20)  // "0000…": one enormous field
+        let gz = gzopen(bomb, "wb9")!
+        for _ in 0..<200 { _ = zeros.withUnsafeBytes { gzwrite(gz, $0.baseAddress, UInt32($0.count)) } }
+        gzclose(gz)
+        func spec(_ csv: String) -> String {
+            CLI.temporarySpec(#"{"name": "mem", "dataset": {"csv": "\#(csv)", "target": "y"}, "model": {"layers": [{"units": 1, "activation": "sigmoid"}]}, "loss": "sse", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 1}}"#)
+        }
+        for (file, what) in [("/dev/zero", "holds"), (sparse, "holds"), (bomb, "expands to")] {
+            let started = Date()
+            let out = try s.run(["plan", spec(file), "--max-input", "64M", "--no-calibration"])
+            s.check(out, file, allowed: [2])
+            #expect(out.stderr == "backprop: \(file): \(what) more than 64 MiB, the input limit: raise it with --max-input (or BACKPROP_MAX_INPUT) if the file is what you meant\n")
+            #expect(Date().timeIntervalSince(started) < 30)
+        }
+        // The spec itself, and under a small address-space limit with the default input limit.
+        let out = try s.run(["plan", "/dev/zero"], environment: ["BACKPROP_MAX_INPUT": "16M"])
+        s.check(out, "a spec of /dev/zero", allowed: [2])
+        #expect(out.stderr == "backprop: /dev/zero: cannot read: holds more than 16 MiB, the input limit: raise it with --max-input (or BACKPROP_MAX_INPUT) if the file is what you meant\n")
+        let limited = try s.shell(["bash", "-c", "ulimit -v 4000000 && exec \(Shell.quoted(CLI.executable)) plan \(Shell.quoted(spec("/dev/zero"))) --no-calibration"])
+        s.check(limited, "under ulimit -v", allowed: [2])
+        #expect(limited.stderr.hasPrefix("backprop: /dev/zero: holds more than "), "\(limited.stderr)")
+    }
+
+    // MARK: 6. Text
+
+    /// Two class labels that differ only in bytes that are not UTF-8 are refused at the line
+    /// and column of the first, never merged into one class.
+    @Test func bytesThatAreNotUTF8AreRefused() throws {
+        let s = Sandbox()
+        var bytes = Array("x,y,label\n".utf8)
+        for i in 0..<12 { bytes += Array("\(i),\(i % 2),caf".utf8) + [i % 2 == 0 ? 0xE9 : 0xE8] + [0x0A] }
+        let data = writeFile(bytes, to: s.root + "/latin1.csv")
+        let spec = CLI.temporarySpec(#"{"name": "text", "dataset": {"csv": "\#(data)", "target": "label"}, "model": {"layers": [{"units": 2, "activation": "softmax"}]}, "loss": "cross_entropy", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 1}}"#)
+        let out = try s.run(["plan", spec, "--no-calibration"])
+        s.check(out, "latin-1 labels", allowed: [2])
+        #expect(out.stderr == "backprop: \(data):2:5: the field is not UTF-8 text; save the file as UTF-8\n")
+    }
+
+    // MARK: 7. The pages
+
+    /// A folder named `javascript:…` in the results and a results path full of quotes: every
+    /// link on both pages is a relative path (no scheme), every attribute parses, and the
+    /// "reproduce" command splits, as a shell splits it, into exactly its words (checked with
+    /// Python's html.parser and shlex).
+    @Test func pagesLinkRelativelyAndQuoteTheirCommands() throws {
+        let s = Sandbox()
+        let results = s.root + "/r'$(\(s.touch("page")))\"<b>&"
+        s.check(try s.run(["run", "experiments/xor.json", "--results", results, "--quiet", "--set", "training.epochs=5"], environment: Self.environment), "run", allowed: [0])
+        let evil = results + "/javascript:alert(1)"
+        try FileManager.default.createDirectory(atPath: evil, withIntermediateDirectories: true)
+        try "{}".write(toFile: evil + "/spec.json", atomically: false, encoding: .utf8)
+        s.check(try s.run(["report", results]), "report", allowed: [0])
+        let sweep = results + "/" + (try FileManager.default.contentsOfDirectory(atPath: results)).first { !$0.hasSuffix(".html") && !$0.hasPrefix("javascript") }!
+        let checker = #"""
+        import html.parser, shlex, sys, urllib.parse
+        class P(html.parser.HTMLParser):
+            def __init__(self):
+                super().__init__(convert_charrefs=True); self.links = []; self.code = []; self.incode = False
+            def handle_starttag(self, tag, attrs):
+                for k, v in attrs:
+                    if k in ("href", "src"): self.links.append(v)
+                if tag == "code": self.incode = True; self.code.append("")
+            def handle_endtag(self, tag):
+                if tag == "code": self.incode = False
+            def handle_data(self, d):
+                if self.incode: self.code[-1] += d
+        for page in sys.argv[1:]:
+            p = P(); p.feed(open(page, encoding="utf-8").read()); p.close()
+            for link in p.links:
+                u = urllib.parse.urlparse(link)
+                assert u.scheme == "" and u.netloc == "" and not link.startswith("/"), (page, link)
+            for c in p.code:
+                if c.startswith("backprop run "): print("\0".join(shlex.split(c)))
+            print("links", len(p.links))
+        """#
+        let out = try s.shell(["python3", "-c", checker, results + "/index.html", sweep + "/index.html"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let commands = out.stdout.split(separator: "\n").filter { $0.hasPrefix("backprop") }
+        #expect(!commands.isEmpty)
+        for c in commands {
+            let words = c.split(separator: "\0").map(String.init)
+            #expect(words.count == 3 && words[2].hasPrefix(sweep + "/runs/") && words[2].hasSuffix("/config.json"), "\(words)")
+        }
+        #expect(try String(contentsOfFile: results + "/index.html", encoding: .utf8).contains("href=\"javascript%3Aalert(1)/index.html\""))
+        s.check(out, "the pages")
+    }
+
+    // MARK: 8. Smaller
+
+    /// A feature named twice, a hexadecimal float and `inf` in a data file: one-line errors.
+    @Test(arguments: [("dup", "dataset.features: a feature is listed twice"), ("hex", "is \"0x1p3\", not a number"), ("inf", "is \"inf\"; values must be finite")])
+    func smallerCases(_ variant: String, _ message: String) throws {
+        let s = Sandbox()
+        let value = variant == "hex" ? "0x1p3" : variant == "inf" ? "inf" : "1"
+        var csv = "a,b,y\n"
+        for i in 0..<10 { csv += "\(i == 3 ? value : String(i)),\(i % 3),\(i % 2)\n" }
+        let data = writeFile(csv, to: s.root + "/d.csv")
+        let features = variant == "dup" ? #", "features": ["a", "a"]"# : ""
+        let spec = CLI.temporarySpec(#"{"name": "small", "dataset": {"csv": "\#(data)", "target": "y"\#(features)}, "model": {"layers": [{"units": 1, "activation": "sigmoid"}]}, "loss": "binary_cross_entropy", "optimizer": {"learning_rate": 0.1}, "training": {"epochs": 1}}"#)
+        let out = try s.run(["plan", spec, "--no-calibration"])
+        s.check(out, variant, allowed: [2])
+        #expect(out.stderr.contains(message), "\(out.stderr)")
+    }
+}
+
+extension CLI {
+    /// Any program, its output and exit status (for bash, python3).
+    static func shell(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
+                      signalled: process.terminationReason == .uncaughtSignal)
+    }
+}
