@@ -31,10 +31,10 @@ struct Compare: ParsableCommand, ReadsInput {
         let parent = URL(fileURLWithPath: ResultsDirectory.display(a)).deletingLastPathComponent().path
         let folder = output.map(ResultsDirectory.display) ?? "\(parent)/compare-\(comparison.a)-\(comparison.b)"
         let markdown = comparison.markdown
-        try ResultsDirectory.writeAtomically(markdown, to: folder + "/compare.md")
+        try ResultsDirectory.writeAtomically(markdown, to: folder + "/compare.md", userFolder: true)
         if let csv = comparison.curvesCSV() {
-            try ResultsDirectory.writeAtomically(csv, to: folder + "/compare.csv")
-            try ResultsDirectory.writeAtomically(comparison.curvesScript(), to: folder + "/compare.gp")
+            try ResultsDirectory.writeAtomically(csv, to: folder + "/compare.csv", userFolder: true)
+            try ResultsDirectory.writeAtomically(comparison.curvesScript(), to: folder + "/compare.gp", userFolder: true)
             if let gnuplot = Gnuplot.find() {
                 do { try gnuplot.render(file: folder + "/compare.gp") } catch { printError("warning: \(folder)/compare.gp: \(error)") }
             }

@@ -29,7 +29,7 @@ struct Predict: ParsableCommand, ReadsInput {
         let rows = try model.read(data)
         let csv = model.predictionsCSV(model.apply(rows).outputs)
         if let output {
-            try ResultsDirectory.writeAtomically(csv, to: output)
+            try ResultsDirectory.writeAtomically(csv, to: output, userFolder: true)
             FileHandle.standardError.write(Data("backprop: \(rows.inputs.rows) predictions in \(output)\n".utf8))
         } else {
             FileHandle.standardOutput.write(Data(csv.utf8))

@@ -72,13 +72,14 @@ struct Slurm: ParsableCommand, ReadsInput {
                 job.rungSteps = s.brackets(configurations: plan.configurationCount, epochs: epochs).map(\.rungs.count).max()
             }
             try ResultsDirectory(root: resultsPath, name: plan.name).refuseLinks()
-            try ResultsDirectory.makeFolder(job.outputDirectory)
+            // A folder the user named may be a link; the default one, inside the sweep's folder, may not.
+            if outputDir == nil { try ResultsDirectory.makeFolder(job.outputDirectory) } else { try ResultsDirectory.makeParent(job.outputDirectory) }
             if let steps = job.rungSteps {
-                for k in 0..<steps { try ResultsDirectory.writeAtomically(job.arrayScript(rung: k), to: job.rungScriptPath(k)) }
+                for k in 0..<steps { try ResultsDirectory.writeAtomically(job.arrayScript(rung: k), to: job.rungScriptPath(k), userFolder: outputDir != nil) }
             } else {
-                try ResultsDirectory.writeAtomically(job.arrayScript, to: job.arrayScriptPath)
+                try ResultsDirectory.writeAtomically(job.arrayScript, to: job.arrayScriptPath, userFolder: outputDir != nil)
             }
-            try ResultsDirectory.writeAtomically(job.summaryScript, to: job.summaryScriptPath)
+            try ResultsDirectory.writeAtomically(job.summaryScript, to: job.summaryScriptPath, userFolder: outputDir != nil)
             return job
         }()
         print("\(job.name): \(job.runs) runs in \(job.shards) array tasks" + (job.rungSteps.map { ", one array per rung step (\($0))" } ?? ""))

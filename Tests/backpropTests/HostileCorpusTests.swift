@@ -168,6 +168,22 @@ import TestSupport
         }
     }
 
+    /// The folders the user names are the user's: `--results` (and `--output`) may be links,
+    /// to scratch space say, and everything is written through them as usual.
+    @Test func aResultsFolderThatIsALinkIsTheUsers() throws {
+        let s = Sandbox()
+        let scratch = s.root + "/scratch", results = s.root + "/results", output = s.root + "/out"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: results, withDestinationPath: scratch)
+        try FileManager.default.createSymbolicLink(atPath: output, withDestinationPath: scratch)
+        s.check(try s.run(["run", "experiments/xor.json", "--results", results, "--quiet", "--set", "training.epochs=3"], environment: Self.environment), "run", allowed: [0])
+        s.check(try s.run(["report", results]), "report", allowed: [0])
+        let rows = writeFile("x1,x2\n0,1\n1,1\n", to: s.root + "/rows.csv")
+        s.check(try s.run(["predict", results + "/xor/runs/seed=42", rows, "--output", output + "/p.csv"]), "predict", allowed: [0])
+        #expect(FileManager.default.fileExists(atPath: scratch + "/xor/summary.md") && FileManager.default.fileExists(atPath: scratch + "/index.html"))
+        #expect(try String(contentsOfFile: scratch + "/p.csv", encoding: .utf8).hasPrefix("row,"))
+    }
+
     // MARK: 4. Crafted models
 
     /// model.json files that do not fit their run: classes counted wrong, a parameter that

@@ -83,7 +83,7 @@ public enum ResultsIndex {
     @discardableResult
     public static func write(root: String) throws -> [Entry] {
         let list = entries(root: root)
-        try ResultsDirectory.writeAtomically(html(list), to: root + "/index.html")
+        try ResultsDirectory.writeAtomically(html(list), to: root + "/index.html", userFolder: true)
         return list
     }
 }

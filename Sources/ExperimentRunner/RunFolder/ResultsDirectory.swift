@@ -48,8 +48,9 @@ public struct ResultsDirectory: Sendable {
         try refuseLink(folder)
     }
 
-    /// A parent of a folder being made: any existing folder, through links too.
-    private static func makeParent(_ folder: String) throws(ResultsError) {
+    /// A parent of a folder being made, or a folder the user named: any existing folder,
+    /// through links too.
+    public static func makeParent(_ folder: String) throws(ResultsError) {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
             if isFolder.boolValue { return }
@@ -64,10 +65,14 @@ public struct ResultsDirectory: Sendable {
         if lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK { throw ResultsError.link(path) }
     }
 
-    /// The folder a file is written in, made if needed: a link there is refused (`makeFolder`),
-    /// and so is a link in the file's own place.
-    private static func prepare(_ file: String) throws(ResultsError) {
-        if let slash = file.lastIndex(of: "/"), slash != file.startIndex { try makeFolder(String(file[..<slash])) }
+    /// The folder a file is written in, made if needed: a link there is refused (`makeFolder`)
+    /// unless the user named that folder (`userFolder`: `--results` itself, `--output`), and
+    /// a link in the file's own place always is.
+    private static func prepare(_ file: String, userFolder: Bool = false) throws(ResultsError) {
+        if let slash = file.lastIndex(of: "/"), slash != file.startIndex {
+            let folder = String(file[..<slash])
+            if userFolder { try makeParent(folder) } else { try makeFolder(folder) }
+        }
         try refuseLink(file)
     }
 
@@ -75,16 +80,18 @@ public struct ResultsDirectory: Sendable {
     /// so that a reader (or a crash) never sees a half-written file. A file that already
     /// holds exactly `text` is left as it is (so an up-to-date read-only folder needs no
     /// write). Returns whether it wrote.
+    /// `userFolder`: the file goes in a folder the user named (`--results` itself, `--output`),
+    /// which may be a link; inside a sweep's folder no folder may.
     @discardableResult
-    public static func writeAtomically(_ text: String, to file: String) throws(ResultsError) -> Bool {
-        try writeAtomically(bytes: Array(text.utf8), to: file)
+    public static func writeAtomically(_ text: String, to file: String, userFolder: Bool = false) throws(ResultsError) -> Bool {
+        try writeAtomically(bytes: Array(text.utf8), to: file, userFolder: userFolder)
     }
 
     /// `writeAtomically` for bytes. `unlessUnchanged: false` skips reading the file first,
     /// for content that is never the same twice (a checkpoint).
     @discardableResult
-    public static func writeAtomically(bytes: [UInt8], to file: String, unlessUnchanged: Bool = true) throws(ResultsError) -> Bool {
-        try prepare(file)
+    public static func writeAtomically(bytes: [UInt8], to file: String, unlessUnchanged: Bool = true, userFolder: Bool = false) throws(ResultsError) -> Bool {
+        try prepare(file, userFolder: userFolder)
         if unlessUnchanged, let existing = try? readFile(file, limit: bytes.count + 1, followLinks: false), existing == bytes { return false }
         let slash = file.lastIndex(of: "/")
         let folder = slash.map { String(file[..<$0]) } ?? ""
