@@ -18,8 +18,13 @@ struct CLI {
     }
 
     static func run(_ arguments: [String], directory: String = packageRoot, environment: [String: String] = [:]) throws -> Output {
+        try launch(executable, arguments, directory: directory, environment: environment)
+    }
+
+    /// Any program, its output and how it ended.
+    static func launch(_ program: String, _ arguments: [String], directory: String = packageRoot, environment: [String: String] = [:]) throws -> Output {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }

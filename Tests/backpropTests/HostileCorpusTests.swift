@@ -345,19 +345,8 @@ import TestSupport
 }
 
 extension CLI {
-    /// Any program, its output and exit status (for bash, python3).
+    /// Any program found on PATH (bash, python3), its output and exit status.
     static func shell(_ arguments: [String], environment: [String: String] = [:]) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self),
-                      signalled: process.terminationReason == .uncaughtSignal)
+        try launch("/usr/bin/env", arguments, environment: environment)
     }
 }
