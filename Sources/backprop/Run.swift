@@ -78,14 +78,16 @@ struct Run: ParsableCommand, ReadsInput {
             sweep.shard = try shard.map(Self.parseShard)
             sweep.rung = rung
             sweep.plots = plots
-            let progress = Progress(style: Progress.automaticStyle(quiet: quiet), total: plan.runs.count)
+            let expected = sweep.expectedRuns, configurations = plan.configurationCount * expected / max(plan.runs.count, 1)
+            let progress = Progress(style: Progress.automaticStyle(quiet: quiet), total: expected)
             let report = try sweep.run(progress: progress) { skipped in
-                let assigned = sweep.assignedRuns.count
+                let assigned = plan.isAdaptive ? expected : sweep.assignedRuns.count
                 let toTrain = assigned - skipped
                 progress.total = toTrain
                 if gnuplot == nil && plots != .none { printError("warning: " + Gnuplot.Failure.notInstalled.description) }
                 let seeds = plan.runs.count / max(plan.configurationCount, 1)
-                var line = "\(plan.name): \(plan.runs.count) run\(plan.runs.count == 1 ? "" : "s") (\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"))"
+                var line = "\(plan.name): \(expected) run\(expected == 1 ? "" : "s") (\(configurations) configuration\(configurations == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"))"
+                if let search = plan.search, plan.isAdaptive { line += "; tpe proposes \(search.batch) trial\(search.batch == 1 ? "" : "s") at a time from the results before" }
                 if let shard = sweep.shard { line += "; shard \(shard.index)/\(shard.count): \(assigned) of them" }
                 if skipped > 0 { line += "; \(skipped) already complete, skipped (--force trains them again)" }
                 if toTrain > 0 { line += "; training \(toTrain), \(min(jobs, toTrain)) at once" }

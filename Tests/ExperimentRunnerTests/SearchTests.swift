@@ -88,7 +88,7 @@ import TestSupport
 
     @Test(arguments: [
         (#"{"trials": 0, "space": {"optimizer.learning_rate": {"uniform": [0, 1]}}}"#, "s.json: search.trials: trials must be from 1 to 1000000"),
-        (#"{"sampler": "grid", "trials": 2, "space": {"optimizer.learning_rate": {"uniform": [0, 1]}}}"#, "s.json: search.sampler: unknown sampler \"grid\"; expected one of random, sobol"),
+        (#"{"sampler": "grid", "trials": 2, "space": {"optimizer.learning_rate": {"uniform": [0, 1]}}}"#, "s.json: search.sampler: unknown sampler \"grid\"; expected one of random, sobol, tpe"),
         (#"{"trials": 2, "space": {}}"#, "s.json: search.space: expected an object of \"path\": {distribution}, with at least one path"),
         (#"{"trials": 2, "space": {"optimizer.learning_rate": {"loguniform": [0, 1]}}}"#, "s.json: search.space.optimizer.learning_rate.loguniform: a log-uniform range must be above 0"),
         (#"{"trials": 2, "space": {"optimizer.learning_rate": {"uniform": [1, 0.5]}}}"#, "s.json: search.space.optimizer.learning_rate.uniform: expected [low, high] with low < high"),
@@ -96,6 +96,8 @@ import TestSupport
         (#"{"trials": 2, "space": {"optimizer.learning_rate": {"uniform": [0, 1], "choice": [1]}}}"#, "s.json: search.space.optimizer.learning_rate: names uniform and choice: one distribution per path"),
         (#"{"trials": 2, "space": {"optimizer.learning_rate": {"uniform": [0, 1], "log": true}}}"#, "s.json: search.space.optimizer.learning_rate: \"log\" belongs to an int distribution (loguniform is the log-scale real one)"),
         (#"{"trials": 2, "space": {"seeds": {"choice": [1, 2]}}}"#, "s.json: search.space.seeds: seeds cannot be searched"),
+        (#"{"trials": 2, "batch": 2, "space": {"optimizer.learning_rate": {"uniform": [0, 1]}}}"#, "s.json: search.batch: belongs to the tpe sampler"),
+        (#"{"sampler": "tpe", "trials": 2, "batch": 0, "space": {"optimizer.learning_rate": {"uniform": [0, 1]}}}"#, "s.json: search.batch: batch must be from 1 to 10000"),
     ])
     func badSearchesAreOneLineErrors(_ search: String, _ message: String) {
         #expect { _ = try Self.plan(#""search": "# + search) } throws: { error in

@@ -48,7 +48,12 @@ public struct PlanReport {
         }
         if let search = plan.search {
             out += "search: \(search.sampler.rawValue), \(search.trials) trial\(search.trials == 1 ? "" : "s"), seed \(search.seed)\n"
-            for t in 0..<search.trials {
+            let proposed = plan.proposedTrials.count
+            if plan.isAdaptive {
+                out += "  \(search.batch) at a time, each batch from the results of those before (random until \(search.startupTrials) have finished); "
+                out += "the runs below are the first batch's (\(proposed) trial\(proposed == 1 ? "" : "s")), the rest are proposed as it runs\n"
+            }
+            for t in 0..<proposed {
                 out += "  trial \(t): " + plan.searchAxes.map { "\($0.label)=\($0.values[t].serialized(indent: nil))" }.joined(separator: ", ") + "\n"
             }
         }

@@ -12,11 +12,18 @@ extension SweepReport {
         guard FileManager.default.fileExists(atPath: specFile) else {
             throw ResultsError(path: folder, message: "not a results folder: no spec.json (shard 0 or a plain run writes it)")
         }
-        let plan = try SweepPlan.load(file: specFile)
-        guard plan.name == path.lastPathComponent else {
-            throw SpecError(file: specFile, path: "name", message: "names \"\(plan.name)\", but the folder is \"\(path.lastPathComponent)\"")
+        let loaded = try SweepPlan.load(file: specFile)
+        guard loaded.name == path.lastPathComponent else {
+            throw SpecError(file: specFile, path: "name", message: "names \"\(loaded.name)\", but the folder is \"\(path.lastPathComponent)\"")
         }
-        let directory = ResultsDirectory(root: path.deletingLastPathComponent().path, name: plan.name)
+        let directory = ResultsDirectory(root: path.deletingLastPathComponent().path, name: loaded.name)
+        // A TPE search's later trials are proposed from its earlier results: replayed from the
+        // runs on disk, batch by batch, as far as they go.
+        var replayed = loaded
+        while let next = try replayed.nextBatch(results: Array(SweepFolder(plan: replayed, directory: directory).completeOnDisk(data: nil).values)) {
+            replayed = next
+        }
+        let plan = replayed
         return SweepReport(folder: SweepFolder(plan: plan, directory: directory), gnuplot: gnuplot, jobs: jobs, plots: plots)
     }
 

@@ -20,6 +20,9 @@ public struct SearchSpec: Sendable {
         /// random digital shift drawn from `seed`; point 0 (all zeros before the shift) is
         /// skipped, as SciPy advises for unscrambled sequences.
         case sobol
+        /// The Tree-structured Parzen Estimator (`TPESampler`): trials proposed `batch` at a
+        /// time from the results of the batches before, random until `startup_trials` have finished.
+        case tpe
     }
 
     public enum Distribution: Sendable, Equatable {
@@ -71,8 +74,15 @@ public struct SearchSpec: Sendable {
     public var trials: Int
     public var seed: UInt64
     public var dimensions: [Dimension]
+    /// TPE: trials proposed at once (a fixed number, never `--jobs`, so that the proposals
+    /// are the same whatever the machine).
+    public var batch = 4
+    /// TPE: finished trials before the estimator takes over from random draws.
+    public var startupTrials = 10
+    /// TPE: one estimator over all dimensions (true, Optuna's multivariate) or one each.
+    public var multivariate = true
 
-    public static let keys = ["sampler", "trials", "seed", "space"]
+    public static let keys = ["sampler", "trials", "seed", "space", "batch", "startup_trials", "multivariate"]
 
     /// - Parameter reserved: paths that cannot be searched (the grid's axes).
     init(_ reader: JSONReader, gridPaths: [JSONPath], maximumTrials: Int) throws(SpecError) {
@@ -82,6 +92,18 @@ public struct SearchSpec: Sendable {
         trials = try t.int()
         guard (1...maximumTrials).contains(trials) else { throw t.error("trials must be from 1 to \(maximumTrials)") }
         seed = try o["seed"]?.uint64() ?? 0
+        for key in ["batch", "startup_trials", "multivariate"] where o.has(key) && sampler != .tpe {
+            throw try o.required(key).error("belongs to the tpe sampler")
+        }
+        if let b = o["batch"] {
+            batch = try b.int()
+            guard (1...10_000).contains(batch) else { throw b.error("batch must be from 1 to 10000") }
+        }
+        if let st = o["startup_trials"] {
+            startupTrials = try st.int()
+            guard (1...maximumTrials).contains(startupTrials) else { throw st.error("startup_trials must be at least 1") }
+        }
+        multivariate = try o["multivariate"]?.bool() ?? true
         let space = try o.required("space")
         guard case let .object(members) = space.value, !members.isEmpty else {
             throw space.error("expected an object of \"path\": {distribution}, with at least one path")
@@ -148,9 +170,12 @@ public struct SearchSpec: Sendable {
         }
     }
 
-    /// Every trial's values, one per dimension, in the space's order.
+    /// Every trial's values, one per dimension, in the space's order; for TPE, those of its
+    /// first batch (the later ones come from the results: `SweepPlan.nextBatch`).
     public func sample() -> [[JSONValue]] {
         switch sampler {
+        case .tpe:
+            return tpe.propose(first: 0, count: min(batch, trials), finished: []).map(external)
         case .random:
             var rng = SplitMix64(seed: seed)
             return (0..<trials).map { _ in
@@ -167,4 +192,12 @@ public struct SearchSpec: Sendable {
             }
         }
     }
+
+    /// The TPE sampler of this space and seed.
+    public var tpe: TPESampler {
+        TPESampler(space: dimensions.map(\.distribution), seed: seed, startupTrials: startupTrials, multivariate: multivariate)
+    }
+
+    /// A point on the estimator's scale as the spec's values.
+    public func external(_ point: [Double]) -> [JSONValue] { zip(dimensions, point).map { $0.distribution.external($1) } }
 }

@@ -41,7 +41,10 @@ public struct SweepPlan: Sendable {
         return try SweepPlan(json: json, file: file, overrides: overrides, maximumRuns: maximumRuns)
     }
 
-    public init(json original: JSONValue, file: String, overrides: [Override] = [], maximumRuns: Int = maximumRuns) throws(SpecError) {
+    /// - Parameter proposed: the trials of an adaptive search (TPE) proposed so far, in place
+    ///   of its first batch (`nextBatch`).
+    public init(json original: JSONValue, file: String, overrides: [Override] = [], maximumRuns: Int = maximumRuns,
+                proposed: [[JSONValue]]? = nil) throws(SpecError) {
         self.file = file
         guard case .object = original else { throw SpecError(file: file, path: "", message: "a spec is a JSON object") }
         // Fixed overrides replace fields; sweeping ones become grid axes after the file's own.
@@ -102,7 +105,7 @@ public struct SweepPlan: Sendable {
             let search = try SearchSpec(JSONReader(s, path: JSONPath([.key("search")]), file: file), gridPaths: axes.map(\.path),
                                         maximumTrials: maximumRuns)
             self.search = search
-            trials = search.sample()
+            trials = proposed ?? search.sample()
             searchAxes = search.dimensions.indices.map { d in GridAxis(path: search.dimensions[d].path, values: trials.map { $0[d] }, label: "") }
         }
         // Labels are unique over the searched and the grid's fields together.

@@ -1,0 +1,57 @@
+/// A search whose trials come from the results of earlier ones (`sampler: tpe`): its plan
+/// holds the trials proposed so far, and grows a batch at a time. Every batch is proposed from
+/// the results of the batches before it and the seed alone, so a rerun after an interruption
+/// proposes the same trials again from the runs on disk and goes on.
+extension SweepPlan {
+    /// Whether the trials are proposed from results (TPE) rather than drawn when the plan is made.
+    public var isAdaptive: Bool { search?.sampler == .tpe }
+
+    /// The trials proposed so far, each one value per searched field.
+    public var proposedTrials: [[JSONValue]] {
+        guard let count = searchAxes.first?.values.count else { return [] }
+        return (0..<count).map { t in searchAxes.map { $0.values[t] } }
+    }
+
+    /// Whether every trial the search asks for is proposed.
+    public var isFullyProposed: Bool { !isAdaptive || proposedTrials.count >= (search?.trials ?? 0) }
+
+    /// Each proposed trial's objective, lower better: the best of its configurations (one per
+    /// grid combination), each the mean over its seeds; NaN where a run diverged or failed, or
+    /// a run is not in `results` yet.
+    public func trialLosses(_ results: [RunResult]) -> [Double] {
+        let trials = proposedTrials.count
+        guard trials > 0 else { return [] }
+        let combinations = configurationCount / trials
+        let byConfiguration = Dictionary(grouping: results, by: \.run.configurationIndex)
+        let runsPerConfiguration = Dictionary(grouping: runs, by: \.configurationIndex).mapValues(\.count)
+        return (0..<trials).map { t in
+            var best = Double.nan
+            for c in (t * combinations)..<((t + 1) * combinations) {
+                let done = byConfiguration[c] ?? []
+                guard done.count == runsPerConfiguration[c], done.allSatisfy({ $0.status == .completed || $0.status == .stopped }) else { continue }
+                let values = done.compactMap(\.finalRankingLoss)
+                guard values.count == done.count, !values.isEmpty else { continue }
+                let mean = values.reduce(0, +) / Double(values.count)
+                let loss = objective.mode == .min ? mean : -mean
+                if !loss.isNaN && (best.isNaN || loss < best) { best = loss }
+            }
+            return best
+        }
+    }
+
+    /// The plan with the next batch of trials proposed from `results` (every run of the plan
+    /// must be among them, complete); nil when the search has all its trials, or a run of the
+    /// plan has no result yet.
+    public func nextBatch(results: [RunResult]) throws(SpecError) -> SweepPlan? {
+        guard isAdaptive, let search, !isFullyProposed else { return nil }
+        let done = Set(results.filter { $0.status != .failed && $0.status != .interrupted && $0.status != .busy && $0.status != .paused }.map(\.run.index))
+        guard runs.allSatisfy({ done.contains($0.index) }) else { return nil }
+        let proposed = proposedTrials
+        let losses = trialLosses(results)
+        let finished = zip(proposed, losses).map { values, loss in
+            TPESampler.Observation(point: zip(search.dimensions, values).map { $0.distribution.internal(of: $1) }, loss: loss)
+        }
+        let next = search.tpe.propose(first: proposed.count, count: min(search.batch, search.trials - proposed.count), finished: finished)
+        return try SweepPlan(json: specJSON, file: file, proposed: proposed + next.map(search.external))
+    }
+}

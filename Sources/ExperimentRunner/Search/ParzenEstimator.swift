@@ -1,0 +1,164 @@
+import Foundation
+
+/// A Parzen estimator over a search space, as Optuna's TPE builds one
+/// (`optuna/samplers/_tpe/parzen_estimator.py`, Optuna 5.1): a mixture of one product kernel
+/// per observation plus a prior kernel, each dimension of a kernel a truncated normal (in the
+/// log of the value for a log scale; its mass between x ± ½ for an integer) or, for a
+/// choice, a categorical distribution.
+///
+/// Bandwidths follow Optuna's rules: a kernel's σ is the larger distance to its neighbours
+/// among the sorted observations and the range's ends (the first and last use their inner
+/// neighbour only), clipped to [range / min(100, n + 2), range] ("magic clipping"); the prior
+/// kernel sits at the middle with σ = the range. Categorical kernels put weight 1 on their
+/// choice plus prior_weight / (n + 1) on every choice, normalised. Observations carry the
+/// weights `weights(n)` (1 each below 25; older ones ramp down beyond), the prior weight 1.
+public struct ParzenEstimator: Sendable {
+    /// A value as the estimator works with it: a number (an integer as a Double) or a
+    /// choice's index.
+    public typealias Point = [Double]
+
+    enum Kernels: Sendable {
+        /// μ and σ per kernel, on the working scale (log for a log range); `low`/`high` that
+        /// scale's range (an integer's widened by ½); `integer`: the value's own bounds, for
+        /// rounding a draw.
+        case numeric(mu: [Double], sigma: [Double], low: Double, high: Double, log: Bool, integer: (low: Double, high: Double)?)
+        /// Each kernel's probability of each choice.
+        case categorical([[Double]])
+    }
+
+    let weights: [Double]
+    let kernels: [Kernels]
+
+    static let priorWeight = 1.0
+
+    /// Optuna's `default_weights`.
+    static func observationWeights(_ n: Int) -> [Double] {
+        guard n >= 25 else { return [Double](repeating: 1, count: n) }
+        let ramp = n - 25
+        // numpy.linspace(1/n, 1, num=ramp)
+        let start = 1 / Double(n)
+        let ramped: [Double] = ramp == 1 ? [start] : (0..<ramp).map { i in
+            i == ramp - 1 ? 1.0 : start + Double(i) * ((1 - start) / Double(ramp - 1))
+        }
+        return ramped + [Double](repeating: 1, count: 25)
+    }
+
+    /// - Parameters:
+    ///   - observations: one point per trial, in trial order.
+    ///   - space: the dimensions, as the spec's search space gives them.
+    public init(observations: [Point], space: [SearchSpec.Distribution]) {
+        let n = observations.count
+        var w = Self.observationWeights(n)
+        w.append(n == 0 ? 1 : Self.priorWeight)
+        let total = w.reduce(0, +)
+        weights = w.map { $0 / total }
+        kernels = space.indices.map { d in Self.kernels(observations.map { $0[d] }, space[d]) }
+    }
+
+    static func kernels(_ values: [Double], _ distribution: SearchSpec.Distribution) -> Kernels {
+        let n = values.count
+        var low: Double, high: Double, log = false, integer: (low: Double, high: Double)?
+        switch distribution {
+        case let .choice(choices):
+            let count = choices.count
+            guard n > 0 else { return .categorical([[Double](repeating: 1 / Double(count), count: count)]) }
+            let kernelCount = Double(n + 1)
+            var rows = [[Double]]()
+            for v in values + [-1] {
+                var row = [Double](repeating: priorWeight / kernelCount, count: count)
+                if v >= 0 { row[Int(v)] += 1 }
+                let sum = row.reduce(0, +)
+                rows.append(row.map { $0 / (sum == 0 ? 1 : sum) })
+            }
+            return .categorical(rows)
+        case let .uniform(a, b): (low, high) = (a, b)
+        case let .logUniform(a, b): (low, high, log) = (a, b, true)
+        case let .int(a, b, isLog):
+            (low, high, log) = (Double(a) - 0.5, Double(b) + 0.5, isLog)
+            integer = (Double(a), Double(b))
+        }
+        var mus = values
+        if log {
+            mus = mus.map { Foundation.log($0) }
+            low = Foundation.log(low)
+            high = Foundation.log(high)
+        }
+        // Each kernel's σ: the larger gap to its sorted neighbours, the range's ends included.
+        let order = mus.indices.sorted { mus[$0] < mus[$1] }
+        var sorted: [Double] = [low]
+        for i in order { sorted.append(mus[i]) }
+        sorted.append(high)
+        var sortedSigmas = [Double]()
+        for i in 1..<(sorted.count - 1) {
+            let left: Double = sorted[i] - sorted[i - 1], right: Double = sorted[i + 1] - sorted[i]
+            sortedSigmas.append(max(left, right))
+        }
+        if sorted.count >= 4 {
+            sortedSigmas[0] = sorted[2] - sorted[1]
+            sortedSigmas[sortedSigmas.count - 1] = sorted[sorted.count - 2] - sorted[sorted.count - 3]
+        }
+        var sigmas = [Double](repeating: 0, count: n)
+        for (rank, i) in order.enumerated() { sigmas[i] = sortedSigmas[rank] }
+        let maxSigma = high - low, minSigma = (high - low) / min(100, 1 + Double(n + 1))
+        sigmas = sigmas.map { min(max($0, minSigma), maxSigma) }
+        return .numeric(mu: mus + [0.5 * (low + high)], sigma: sigmas + [high - low], low: low, high: high, log: log, integer: integer)
+    }
+
+    /// The log density of each kernel's dimension d at the value x.
+    static func logDensities(_ kernels: Kernels, at x: Double) -> [Double] {
+        switch kernels {
+        case let .categorical(rows):
+            return rows.map { Foundation.log($0[Int(x)]) }
+        case let .numeric(mu, sigma, low, high, log, integer):
+            if integer != nil {
+                let left = log ? Foundation.log(x - 0.5) : x - 0.5, right = log ? Foundation.log(x + 0.5) : x + 0.5
+                return zip(mu, sigma).map { m, s in
+                    TruncatedNormal.logMass((left - m) / s, (right - m) / s) - TruncatedNormal.logMass((low - m) / s, (high - m) / s)
+                }
+            }
+            let v = log ? Foundation.log(x) : x
+            return zip(mu, sigma).map { m, s in TruncatedNormal.logDensity(v, mu: m, sigma: s, low: low, high: high) }
+        }
+    }
+
+    /// log p(x): the log of the weighted sum of the kernels' products.
+    public func logDensity(_ x: Point) -> Double {
+        var perKernel = weights.map { Foundation.log($0) }
+        for (d, k) in kernels.enumerated() {
+            for (i, v) in Self.logDensities(k, at: x[d]).enumerated() { perKernel[i] += v }
+        }
+        var m = perKernel.max() ?? -.infinity
+        if m == -.infinity { m = 0 }
+        return Foundation.log(perKernel.reduce(0) { $0 + Foundation.exp($1 - m) }) + m
+    }
+
+    /// `count` points drawn from the mixture: a kernel by its weight, then each dimension
+    /// from that kernel (`uniform` gives numbers in [0, 1)).
+    public func sample(_ count: Int, uniform: () -> Double) -> [Point] {
+        var cumulative = [Double](), sum = 0.0
+        for w in weights { sum += w; cumulative.append(sum) }
+        return (0..<count).map { _ in
+            let u = uniform() * sum
+            let k = min(cumulative.firstIndex { u < $0 } ?? weights.count - 1, weights.count - 1)
+            return kernels.map { kernels in
+                switch kernels {
+                case let .categorical(rows):
+                    let q = uniform()
+                    var c = 0.0
+                    for (j, p) in rows[k].enumerated() {
+                        c += p
+                        if q < c { return Double(j) }
+                    }
+                    return Double(rows[k].count - 1)
+                case let .numeric(mu, sigma, low, high, log, integer):
+                    let a = (low - mu[k]) / sigma[k], b = (high - mu[k]) / sigma[k]
+                    var x = min(max(TruncatedNormal.quantile(uniform(), a: a, b: b) * sigma[k] + mu[k], low), high)
+                    if log { x = Foundation.exp(x) }
+                    // numpy's round: half to even, of the distance from the low end.
+                    if let integer { x = min(max(integer.low + (x - integer.low).rounded(.toNearestOrEven), integer.low), integer.high) }
+                    return x
+                }
+            }
+        }
+    }
+}

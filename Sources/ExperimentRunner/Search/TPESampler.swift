@@ -1,0 +1,125 @@
+import BackpropCore
+import Foundation
+
+/// The Tree-structured Parzen Estimator (Bergstra et al., 2011) as Optuna's TPESampler does
+/// it (Optuna 5.1, its defaults: multivariate, 24 candidates, constant liar): the finished
+/// trials are split at γ(n) = min(⌈0.1·n⌉, 25) into the best (l) and the rest (g); a Parzen
+/// estimator is fit to each; 24 candidates are drawn from l and the one with the largest
+/// log l(x) − log g(x) is proposed. Until `startupTrials` trials have finished, a trial is
+/// the random sampler's draw for its number.
+///
+/// Trials are proposed a batch at a time from the trials finished before the batch: the
+/// batch's earlier proposals join g as trials still running (Optuna's constant liar), so a
+/// batch spreads out. Each proposal draws from a stream of its own (`seed`, its number):
+/// the proposals depend on the history and the seed alone, never on `--jobs` or on which run
+/// finished first.
+public struct TPESampler: Sendable {
+    public var space: [SearchSpec.Distribution]
+    public var seed: UInt64
+    public var startupTrials: Int
+    public var candidates = 24
+    /// One estimator over every dimension (Optuna's multivariate=True); false: one per dimension.
+    public var multivariate = true
+
+    public init(space: [SearchSpec.Distribution], seed: UInt64, startupTrials: Int, multivariate: Bool = true) {
+        self.space = space
+        self.seed = seed
+        self.startupTrials = startupTrials
+        self.multivariate = multivariate
+    }
+
+    /// A finished trial: its values on the estimator's scale (`SearchSpec.Distribution.internal`)
+    /// and its objective, lower better (NaN: it diverged or failed, counted as the worst).
+    public struct Observation: Sendable {
+        public var point: [Double]
+        public var loss: Double
+        public init(point: [Double], loss: Double) {
+            self.point = point
+            self.loss = loss
+        }
+    }
+
+    /// Optuna's default γ for one objective.
+    static func gamma(_ n: Int) -> Int { min(Int((0.1 * Double(n)).rounded(.up)), 25) }
+
+    /// The trials numbered `first` ..< `first + count`, proposed from `finished` (in trial order).
+    public func propose(first: Int, count: Int, finished: [Observation]) -> [[Double]] {
+        var batch = [[Double]]()
+        for number in first..<(first + count) {
+            batch.append(proposal(number, finished: finished, running: batch))
+        }
+        return batch
+    }
+
+    /// The random sampler's values for trial `number` (SplitMix64 from `seed`, one draw per
+    /// dimension per trial, as `sampler: random` draws them).
+    public func randomPoint(_ number: Int) -> [Double] {
+        var rng = SplitMix64(seed: seed &+ UInt64(number) &* UInt64(space.count) &* 0x9E37_79B9_7F4A_7C15)
+        return space.map { $0.internal(of: $0.value(at: Double(rng.next() >> 11) * 0x1p-53)) }
+    }
+
+    func proposal(_ number: Int, finished: [Observation], running: [[Double]]) -> [Double] {
+        guard finished.count >= startupTrials, !finished.isEmpty else { return randomPoint(number) }
+        // Its own stream: the seed and the trial's number, mixed.
+        var rng = SplitMix64(seed: seed ^ (UInt64(number) &+ 1) &* 0xD1B5_4A32_D192_ED03)
+        func uniform() -> Double { Double(rng.next() >> 11) * 0x1p-53 }
+        if multivariate {
+            let (l, g) = estimators(finished: finished, running: running, dimensions: Array(space.indices))
+            return l.sample(candidates, uniform: uniform)[...].best(below: l, above: g)
+        }
+        return space.indices.map { d in
+            let (l, g) = estimators(finished: finished, running: running, dimensions: [d])
+            return l.sample(candidates, uniform: uniform)[...].best(below: l, above: g)[0]
+        }
+    }
+
+    /// The estimators of the good trials (l) and the others (g) over `dimensions`: the best
+    /// γ(n) by loss (a stable sort: ties go to the earlier trial; NaN is the worst), each group
+    /// in trial order, the trials still running (a batch's earlier proposals) last in g.
+    public func estimators(finished: [Observation], running: [[Double]] = [], dimensions: [Int]? = nil) -> (below: ParzenEstimator, above: ParzenEstimator) {
+        let dimensions = dimensions ?? Array(space.indices)
+        let order = finished.indices.sorted { a, b in
+            let x = finished[a].loss.isNaN ? .infinity : finished[a].loss, y = finished[b].loss.isNaN ? .infinity : finished[b].loss
+            return x != y ? x < y : a < b
+        }
+        let below = Set(order.prefix(Self.gamma(finished.count)))
+        let good = finished.indices.filter(below.contains).map { finished[$0].point }
+        let bad = finished.indices.filter { !below.contains($0) }.map { finished[$0].point } + running
+        let sub = dimensions.map { space[$0] }
+        return (ParzenEstimator(observations: good.map { p in dimensions.map { p[$0] } }, space: sub),
+                ParzenEstimator(observations: bad.map { p in dimensions.map { p[$0] } }, space: sub))
+    }
+}
+
+extension ArraySlice where Element == [Double] {
+    /// The candidate of the largest log l(x) − log g(x); the first of equal ones (numpy's argmax).
+    public func best(below l: ParzenEstimator, above g: ParzenEstimator) -> [Double] {
+        var best = self[startIndex], bestScore = -Double.infinity
+        for x in self {
+            let score = l.logDensity(x) - g.logDensity(x)
+            if score > bestScore { best = x; bestScore = score }
+        }
+        return best
+    }
+}
+
+extension SearchSpec.Distribution {
+    /// A value on the estimator's scale: a number as it is, a choice as its index.
+    public func `internal`(of value: JSONValue) -> Double {
+        switch self {
+        case let .choice(values): return Double(values.firstIndex { $0.sameValue(as: value) } ?? 0)
+        default:
+            if case let .number(text) = value { return Double(text) ?? .nan }
+            return .nan
+        }
+    }
+
+    /// The spec's value for a point on the estimator's scale.
+    public func external(_ x: Double) -> JSONValue {
+        switch self {
+        case let .choice(values): return values[min(max(Int(x), 0), values.count - 1)]
+        case .int: return .number(String(Int(x)))
+        default: return Self.number(x)
+        }
+    }
+}
