@@ -62,6 +62,9 @@ struct Slurm: ParsableCommand, ReadsInput {
                 if let problem = SlurmJob.problem(value, option: option, directive: directive) { throw OptionError(problem) }
             }
             let plan = try spec.plan()
+            if plan.isAdaptive {
+                throw SpecError(file: plan.file, path: "search.sampler", message: "a tpe search proposes each batch from the results of the last: run it with backprop run (Slurm chains of batches are not supported yet)")
+            }
             var job = SlurmJob(
                 executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
                 spec: absolute(spec.spec), overrides: spec.overrides, results: resultsPath, name: plan.name,

@@ -84,53 +84,24 @@ public struct Sweep: Sendable {
     /// Trains every run not yet complete and writes every file, on `jobs` worker threads.
     /// - Parameter starting: called once the spec, the data and the results folder are
     ///   checked, just before training, with the number of complete runs to be skipped.
-    public func run(progress: Progress, starting: ((Int) -> Void)? = nil) throws -> Report {
-        guard plan.isAdaptive else { return try runPlanned(progress: progress, starting: starting) }
-        // A search that learns from its trials (TPE): batch after batch, each proposed from the
-        // results of those before (`SweepPlan.nextBatch`). A rerun proposes the same batches
-        // again from the runs on disk (complete ones are skipped) and goes on where it stopped.
-        if shard != nil {
-            throw SpecError(file: plan.file, path: "search.sampler", message: "a tpe search proposes each batch from the results of the last: it runs in one process, not on shards")
-        }
-        var sweep = self
-        var first = true
-        var trained = [RunResult](), busy = 0
-        while true {
-            // Plots are drawn once, with the last batch; the batches before write their CSVs only.
-            sweep.plots = sweep.plan.isFullyProposed ? plots : .none
-            var report = try sweep.runPlanned(progress: progress, starting: first ? starting : nil)
-            first = false
-            trained += report.trained
-            busy += report.busy
-            let next = report.interrupted || report.missing > 0 ? nil : try sweep.plan.nextBatch(results: report.results)
-            guard let next else {
-                // What the whole search did, over every batch.
-                report.trained = trained
-                report.busy = busy
-                let here = Set(trained.map(\.run.index))
-                report.skipped = report.results.filter { !here.contains($0.run.index) }.count
-                return report
-            }
-            sweep.plan = next
-        }
-    }
-
     /// How many runs the sweep trains in all: the plan's, or for a TPE search all its trials'.
     public var expectedRuns: Int {
         guard plan.isAdaptive, let search = plan.search, plan.proposedTrials.count > 0 else { return plan.runs.count }
         return plan.runs.count / plan.proposedTrials.count * search.trials
     }
 
-    func runPlanned(progress: Progress, starting: ((Int) -> Void)? = nil) throws -> Report {
+    public func run(progress: Progress, starting: ((Int) -> Void)? = nil) throws -> Report {
         try directory.refuseLinks()
         var session = Provenance.current(command: commandLine, precisions: Set(plan.runs.map(\.spec.training.precision.rawValue)).sorted())
         var sweep = self
         sweep.provenanceID = session.id
         let file = directory.path + "/provenance.json", lock = directory.path + "/.summary.lock"
-        let report = try sweep.runSession(progress: progress, starting: starting) {
+        let begin = {
             // Recorded once the spec, the data and the folder are checked: nothing is written before.
             try session.record(in: file, lock: lock)
         }
+        let report = plan.isAdaptive ? try sweep.runAdaptiveSession(progress: progress, starting: starting, begin: begin)
+                                     : try sweep.runSession(progress: progress, starting: starting, begin: begin)
         session.ended = Provenance.timestamp(Date())
         try session.record(in: file, lock: lock)
         // What the sweep reports is on disk before it says so (status.json files included).

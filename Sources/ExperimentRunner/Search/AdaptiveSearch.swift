@@ -52,6 +52,6 @@ extension SweepPlan {
             TPESampler.Observation(point: zip(search.dimensions, values).map { $0.distribution.internal(of: $1) }, loss: loss)
         }
         let next = search.tpe.propose(first: proposed.count, count: min(search.batch, search.trials - proposed.count), finished: finished)
-        return try SweepPlan(json: specJSON, file: file, proposed: proposed + next.map(search.external))
+        return try SweepPlan(json: specJSON, file: file, proposed: proposed + next.map(search.external), reusing: self)
     }
 }

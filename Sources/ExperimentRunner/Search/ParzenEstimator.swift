@@ -21,9 +21,10 @@ public struct ParzenEstimator: Sendable {
         /// μ and σ per kernel, on the working scale (log for a log range); `low`/`high` that
         /// scale's range (an integer's widened by ½); `integer`: the value's own bounds, for
         /// rounding a draw.
-        case numeric(mu: [Double], sigma: [Double], low: Double, high: Double, log: Bool, integer: (low: Double, high: Double)?)
-        /// Each kernel's probability of each choice.
-        case categorical([[Double]])
+        case numeric(mu: [Double], sigma: [Double], low: Double, high: Double, log: Bool, integer: (low: Double, high: Double)?,
+                     normalizer: [Double])
+        /// Each kernel's probability of each choice, and its log.
+        case categorical([[Double]], log: [[Double]])
     }
 
     let weights: [Double]
@@ -61,7 +62,10 @@ public struct ParzenEstimator: Sendable {
         switch distribution {
         case let .choice(choices):
             let count = choices.count
-            guard n > 0 else { return .categorical([[Double](repeating: 1 / Double(count), count: count)]) }
+            guard n > 0 else {
+                let row = [Double](repeating: 1 / Double(count), count: count)
+                return .categorical([row], log: [row.map { Foundation.log($0) }])
+            }
             let kernelCount = Double(n + 1)
             var rows = [[Double]]()
             for v in values + [-1] {
@@ -70,7 +74,7 @@ public struct ParzenEstimator: Sendable {
                 let sum = row.reduce(0, +)
                 rows.append(row.map { $0 / (sum == 0 ? 1 : sum) })
             }
-            return .categorical(rows)
+            return .categorical(rows, log: rows.map { $0.map { Foundation.log($0) } })
         case let .uniform(a, b): (low, high) = (a, b)
         case let .logUniform(a, b): (low, high, log) = (a, b, true)
         case let .int(a, b, isLog):
@@ -101,23 +105,31 @@ public struct ParzenEstimator: Sendable {
         for (rank, i) in order.enumerated() { sigmas[i] = sortedSigmas[rank] }
         let maxSigma = high - low, minSigma = (high - low) / min(100, 1 + Double(n + 1))
         sigmas = sigmas.map { min(max($0, minSigma), maxSigma) }
-        return .numeric(mu: mus + [0.5 * (low + high)], sigma: sigmas + [high - low], low: low, high: high, log: log, integer: integer)
+        let mu = mus + [0.5 * (low + high)], sigma = sigmas + [high - low]
+        // What does not depend on x, once per kernel: the log of its mass in [low, high] (and
+        // of σ, for a density).
+        let normalizer = zip(mu, sigma).map { m, s in
+            TruncatedNormal.logMass((low - m) / s, (high - m) / s) + (integer == nil ? Foundation.log(s) : 0)
+        }
+        return .numeric(mu: mu, sigma: sigma, low: low, high: high, log: log, integer: integer, normalizer: normalizer)
     }
 
     /// The log density of each kernel's dimension d at the value x.
     static func logDensities(_ kernels: Kernels, at x: Double) -> [Double] {
         switch kernels {
-        case let .categorical(rows):
-            return rows.map { Foundation.log($0[Int(x)]) }
-        case let .numeric(mu, sigma, low, high, log, integer):
+        case let .categorical(_, logRows):
+            return logRows.map { $0[Int(x)] }
+        case let .numeric(mu, sigma, low, high, log, integer, normalizer):
             if integer != nil {
                 let left = log ? Foundation.log(x - 0.5) : x - 0.5, right = log ? Foundation.log(x + 0.5) : x + 0.5
-                return zip(mu, sigma).map { m, s in
-                    TruncatedNormal.logMass((left - m) / s, (right - m) / s) - TruncatedNormal.logMass((low - m) / s, (high - m) / s)
-                }
+                return mu.indices.map { k in TruncatedNormal.logMass((left - mu[k]) / sigma[k], (right - mu[k]) / sigma[k]) - normalizer[k] }
             }
             let v = log ? Foundation.log(x) : x
-            return zip(mu, sigma).map { m, s in TruncatedNormal.logDensity(v, mu: m, sigma: s, low: low, high: high) }
+            guard v >= low, v <= high else { return [Double](repeating: -.infinity, count: mu.count) }
+            return mu.indices.map { k in
+                let z = (v - mu[k]) / sigma[k]
+                return -z * z / 2 - TruncatedNormal.logRoot2Pi - normalizer[k]
+            }
         }
     }
 
@@ -132,6 +144,37 @@ public struct ParzenEstimator: Sendable {
         return Foundation.log(perKernel.reduce(0) { $0 + Foundation.exp($1 - m) }) + m
     }
 
+    /// log p(x) of every point, as `logDensity` computes it, each dimension's kernels evaluated
+    /// once per distinct value among the points (candidates often share an integer or a
+    /// choice), as Optuna does.
+    public func logDensities(_ points: [Point]) -> [Double] {
+        let n = weights.count
+        let logWeights = weights.map { Foundation.log($0) }
+        var sums = [Double](repeating: 0, count: points.count * n)
+        sums.withUnsafeMutableBufferPointer { sums in
+            for i in points.indices { for j in 0..<n { sums[i * n + j] = logWeights[j] } }
+            for (d, k) in kernels.enumerated() {
+                var discrete = true
+                if case let .numeric(_, _, _, _, _, integer, _) = k, integer == nil { discrete = false }
+                var cache = [Double: [Double]]()
+                for (i, x) in points.enumerated() {
+                    let values: [Double]
+                    if discrete, let cached = cache[x[d]] { values = cached } else {
+                        values = Self.logDensities(k, at: x[d])
+                        if discrete { cache[x[d]] = values }
+                    }
+                    values.withUnsafeBufferPointer { v in for j in 0..<n { sums[i * n + j] += v[j] } }
+                }
+            }
+        }
+        return points.indices.map { i in
+            let row = sums[(i * n)..<((i + 1) * n)]
+            var m = row.max() ?? -.infinity
+            if m == -.infinity { m = 0 }
+            return Foundation.log(row.reduce(0) { $0 + Foundation.exp($1 - m) }) + m
+        }
+    }
+
     /// `count` points drawn from the mixture: a kernel by its weight, then each dimension
     /// from that kernel (`uniform` gives numbers in [0, 1)).
     public func sample(_ count: Int, uniform: () -> Double) -> [Point] {
@@ -142,7 +185,7 @@ public struct ParzenEstimator: Sendable {
             let k = min(cumulative.firstIndex { u < $0 } ?? weights.count - 1, weights.count - 1)
             return kernels.map { kernels in
                 switch kernels {
-                case let .categorical(rows):
+                case let .categorical(rows, _):
                     let q = uniform()
                     var c = 0.0
                     for (j, p) in rows[k].enumerated() {
@@ -150,7 +193,7 @@ public struct ParzenEstimator: Sendable {
                         if q < c { return Double(j) }
                     }
                     return Double(rows[k].count - 1)
-                case let .numeric(mu, sigma, low, high, log, integer):
+                case let .numeric(mu, sigma, low, high, log, integer, _):
                     let a = (low - mu[k]) / sigma[k], b = (high - mu[k]) / sigma[k]
                     var x = min(max(TruncatedNormal.quantile(uniform(), a: a, b: b) * sigma[k] + mu[k], low), high)
                     if log { x = Foundation.exp(x) }

@@ -94,9 +94,11 @@ public struct TPESampler: Sendable {
 extension ArraySlice where Element == [Double] {
     /// The candidate of the largest log l(x) − log g(x); the first of equal ones (numpy's argmax).
     public func best(below l: ParzenEstimator, above g: ParzenEstimator) -> [Double] {
-        var best = self[startIndex], bestScore = -Double.infinity
-        for x in self {
-            let score = l.logDensity(x) - g.logDensity(x)
+        let points = Array(self)
+        let below = l.logDensities(points), above = g.logDensities(points)
+        var best = points[0], bestScore = -Double.infinity
+        for (i, x) in points.enumerated() {
+            let score = below[i] - above[i]
             if score > bestScore { best = x; bestScore = score }
         }
         return best

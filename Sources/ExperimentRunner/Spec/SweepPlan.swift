@@ -43,8 +43,10 @@ public struct SweepPlan: Sendable {
 
     /// - Parameter proposed: the trials of an adaptive search (TPE) proposed so far, in place
     ///   of its first batch (`nextBatch`).
+    ///   - reusing: a plan of the same spec with the first of these trials (an adaptive search's
+    ///     previous batch): its configurations are taken as they are, not decoded again.
     public init(json original: JSONValue, file: String, overrides: [Override] = [], maximumRuns: Int = maximumRuns,
-                proposed: [[JSONValue]]? = nil) throws(SpecError) {
+                proposed: [[JSONValue]]? = nil, reusing previous: SweepPlan? = nil) throws(SpecError) {
         self.file = file
         guard case .object = original else { throw SpecError(file: file, path: "", message: "a spec is a JSON object") }
         // Fixed overrides replace fields; sweeping ones become grid axes after the file's own.
@@ -141,13 +143,17 @@ public struct SweepPlan: Sendable {
         configurationCount = combinations.count * trials.count
         var runs = [PlannedRun]()
         var seenIDs = [String: Int]()
+        let reused: (configurations: Int, runs: [PlannedRun]) = previous.map { ($0.configurationCount, $0.runs) } ?? (0, [])
         for (c, (trial, combination)) in trials.indices.flatMap({ t in combinations.map { (t, $0) } }).enumerated() {
+            let reuse = c < reused.configurations
             var config = base
             var swept = [(label: String, value: JSONValue)]()
             var idParts = search == nil ? [] : ["trial=\(trial)"]
             for (axis, value) in zip(searchAxes, trials[trial]) {
-                do { config = try config.setting(axis.path.components[...], to: value) } catch {
-                    throw SpecError(file: file, path: "search.space.\(axis.path)", message: "\(error.path) \(error.message)")
+                if !reuse {
+                    do { config = try config.setting(axis.path.components[...], to: value) } catch {
+                        throw SpecError(file: file, path: "search.space.\(axis.path)", message: "\(error.path) \(error.message)")
+                    }
                 }
                 swept.append((axis.label, value))
                 // Rounded for the id only (3 significant digits); config.json has every digit.
@@ -158,11 +164,21 @@ public struct SweepPlan: Sendable {
                 idParts.append("\(axis.label)=\(GridAxis.valueLabel(shown))")
             }
             for (axis, v) in zip(axes, combination) {
-                do { config = try config.setting(axis.path.components[...], to: axis.values[v]) } catch {
-                    throw SpecError(file: file, path: "grid.\(axis.path)", message: "\(error.path) \(error.message)")
+                if !reuse {
+                    do { config = try config.setting(axis.path.components[...], to: axis.values[v]) } catch {
+                        throw SpecError(file: file, path: "grid.\(axis.path)", message: "\(error.path) \(error.message)")
+                    }
                 }
                 swept.append((axis.label, axis.values[v]))
                 idParts.append("\(axis.label)=\(GridAxis.valueLabel(axis.values[v]))")
+            }
+            if reuse {
+                // The same configuration, its runs as they were (ids, configs, specs).
+                let base = idParts.isEmpty ? "default" : idParts.joined(separator: ",")
+                seenIDs[base, default: 0] += 1
+                let k = baseSpec.seeds.count
+                runs += reused.runs[(c * k)..<((c + 1) * k)]
+                continue
             }
             let spec: ExperimentSpec
             do { spec = try ExperimentSpec(json: config, file: file) } catch {

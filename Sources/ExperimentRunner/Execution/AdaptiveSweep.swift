@@ -1,0 +1,74 @@
+import BackpropCore
+import Foundation
+import Synchronization
+
+/// A sweep whose search learns from its trials (TPE): one session that trains a batch, then
+/// proposes the next from every result so far (`SweepPlan.nextBatch`), and so on; the
+/// summaries and plots are written once, at the end. Each batch waits for all its runs
+/// (synchronous), so the proposals, and the numbers, are the same whatever `--jobs` or the
+/// order runs finish in. Run again after an interruption, it proposes the same batches from
+/// the runs on disk (complete ones are skipped) and goes on where it stopped.
+extension Sweep {
+    func runAdaptiveSession(progress: Progress, starting: ((Int) -> Void)?, begin: () throws -> Void) throws -> Report {
+        if shard != nil || rung != nil {
+            throw SpecError(file: plan.file, path: "search.sampler", message: "a tpe search proposes each batch from the results of the last: it runs in one process, not on shards")
+        }
+        var sweep = self
+        var data = try sweep.plan.buildData()
+        var (complete, claimed) = try sweep.folder.claimRuns(sweep.plan.runs, data: data, force: force)
+        try begin()
+        try ResultsDirectory.writeAtomically(folder.specText, to: directory.path + "/spec.json")
+        starting?(complete.count)
+        sweep.statusCommit = StatusCommit(directory: directory.path)
+        var results = complete  // by run index: complete on disk, or trained here
+        var trained = [RunResult](), busy = 0
+        while true {
+            sweep.claimed = claimed
+            let batch = sweep.plan.runs.filter { results[$0.index] == nil }
+            let finished = Mutex([RunResult]())
+            let busyHere = Atomic<Int>(0)
+            let current = sweep, batchData = data
+            WorkerPool.run(batch, workers: jobs) { run, pool in
+                guard !cancellation.isCancelled else { return }
+                let result = current.executeLocked(run, data: batchData[run.index]!, progress: progress)
+                switch result.status {
+                case .busy: busyHere.add(1, ordering: .relaxed)
+                case .interrupted: break
+                default:
+                    progress.finished(result)
+                    finished.withLock { $0.append(result) }
+                    if result.status == .failed && (failFast || result.writeError != nil) { cancellation.cancel() }
+                }
+                if cancellation.isCancelled { pool.removeQueued { _ in true } }
+            }
+            for r in finished.withLock({ $0 }) {
+                results[r.run.index] = r
+                trained.append(r)
+            }
+            busy += busyHere.load(ordering: .relaxed)
+            guard !cancellation.isCancelled, busyHere.load(ordering: .relaxed) == 0,
+                  let next = try sweep.plan.nextBatch(results: Array(results.values)) else { break }
+            // The new trials' runs: their data, and any already complete on disk (a rerun).
+            sweep.plan = next
+            data = try next.buildData()
+            let fresh = next.runs.filter { results[$0.index] == nil }
+            let (done, newClaims) = try sweep.folder.claimRuns(fresh, data: data, force: force)
+            for (i, r) in done { results[i] = r; complete[i] = r }
+            claimed.merge(newClaims) { $1 }
+        }
+        // Every status waiting is written before the summaries read them from disk.
+        let unwritten = sweep.statusCommit!.drain()
+        let written = trained.map { r -> RunResult in
+            guard let error = unwritten[r.run.index] else { return r }
+            var failed = r
+            failed.status = .failed
+            failed.message = error.description
+            failed.writeError = error
+            return failed
+        }
+        sweep.statusCommit = nil
+        var report = try sweep.conclude(existing: complete, trained: written, busy: busy, drawn: [:], data: data, progress: progress)
+        report.skipped = complete.count
+        return report
+    }
+}
