@@ -104,6 +104,16 @@ import TestSupport
         let trials = try read(a + "/tpe/trials.csv")
         #expect(try read(b + "/tpe/trials.csv") == trials)
         #expect(CSV.parse(trials).count == 1 + 14 * 2)
+        // The optimisation history: every configuration in the search's order, and the running
+        // minimum of their objectives (the spec's is the validation loss, lower better).
+        let history = CSV.parse(try read(a + "/tpe/history.csv"))
+        #expect(history[0] == ["configuration", "id", "objective", "best_so_far"] && history.count == 1 + 28)
+        var running = Double.infinity
+        for (k, row) in history.dropFirst().enumerated() {
+            #expect(row[0] == String(k + 1) && row[1].hasPrefix("trial=\(k / 2),"))
+            if let v = Double(row[2]) { running = min(running, v) }
+            #expect(Double(row[3]) == running)
+        }
         // Killed during batch 3 (trials 9-11): the later trials were never proposed, one run of
         // the batch is cut short (no status.json), another never started.
         let runs = try FileManager.default.contentsOfDirectory(atPath: b + "/tpe/runs")

@@ -126,6 +126,7 @@ struct ReportPage {
                           ("heatmap", "Heatmap over the first two grid axes"),
                           ("rungs", "The objective by epoch, every configuration until the scheduler stopped it; dashed: the rungs"),
                           ("trials", "The objective against each searched field, one point per configuration"),
+                          ("history", "The optimisation history: each configuration's objective in the order the search made them, and the best so far"),
                           ("parameter", "The objective against the swept parameter: mean ± 1 std over the completed seeds, with their min and max"),
                           ("importance", "Which parameters mattered: the share of the variance of the objective each explains"),
                           ("parallel", "Parallel coordinates: one line per configuration across the swept parameters, coloured by its objective"),

@@ -7,7 +7,10 @@ import Foundation
 /// - trials.csv and trials.gp: for a search, the objective against each searched field, one
 ///   point per configuration (a log axis where the field is drawn on a log scale; a choice
 ///   on an axis of its values), finished configurations filled, stopped ones hollow.
-/// Both use the figures of summary.md: `Summary.ConfigurationRow`, and the run records.
+/// - history.csv and history.gp: for a search, the optimisation history: each configuration's
+///   objective in the order the search made them (a trial's, for TPE, the order it proposed
+///   them), and the best so far.
+/// All use the figures of summary.md: `Summary.ConfigurationRow`, and the run records.
 public enum SearchPlots {
     /// rungs.csv: epoch, then per configuration (in ranked order, columns named by its id)
     /// the mean objective over its seeds at that epoch, empty where a seed has no value.
@@ -94,5 +97,27 @@ public enum SearchPlots {
         }
         plot += "unset multiplot"
         return GnuplotScript.outputs("trials", svg: true, plot: plot)
+    }
+
+    /// history.csv: configuration (1-based, in plan order: the order the search made them),
+    /// its id, its mean objective (empty when none of its seeds finished), and the best so far.
+    public static func historyCSV(_ plan: SweepPlan, ranked: [Summary.ConfigurationRow]) -> String? {
+        guard plan.search != nil else { return nil }
+        var out = CSV.line(["configuration", "id", "objective", "best_so_far"])
+        var best: Double?
+        for row in ranked.sorted(by: { $0.index < $1.index }) {
+            let value = row.troubled ? nil : row.mean.flatMap { $0.isNaN ? nil : $0 }
+            if let v = value, best.map({ plan.objective.isBetter(v, than: $0) }) ?? true { best = v }
+            out += CSV.line([String(row.index + 1), row.configurationID, value.map(CSV.number) ?? "", best.map(CSV.number) ?? ""])
+        }
+        return out
+    }
+
+    public static func historyScript(title: String, metric: String, logScale: Bool) -> String {
+        var plot = GnuplotScript.preamble(title: title, ylabel: metric + " (mean over seeds)", logScale: logScale)
+        plot += "set xlabel \"configuration, in the order the search made them\"\nset datafile missing \"\"\nset key inside top right box opaque\n"
+        plot += "plot \"history.csv\" skip 1 using 1:3 with points pt 7 ps 0.7 lc rgb \"\(GnuplotScript.colors[0])\" title \"each configuration\", \\\n"
+        plot += "     \"history.csv\" skip 1 using 1:4 with steps lw 2 lc rgb \"\(GnuplotScript.colors[3])\" title \"best so far\""
+        return GnuplotScript.outputs("history", svg: true, plot: plot)
     }
 }

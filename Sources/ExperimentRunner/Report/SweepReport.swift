@@ -89,6 +89,12 @@ public struct SweepReport: Sendable {
             try ResultsDirectory.writeAtomically(csv, to: dir + "/trials.csv")
             plots.append((dir, "trials", script))
         }
+        if let csv = SearchPlots.historyCSV(plan, ranked: ranked) {
+            try ResultsDirectory.writeAtomically(csv, to: dir + "/history.csv")
+            let isLoss = plan.objective.mode == .min
+            plots.append((dir, "history", SearchPlots.historyScript(title: "\(plan.name): \(metric) of each configuration in the order the search made them, and the best so far",
+                                                                  metric: metric, logScale: isLoss && GnuplotScript.wantsLogScale(ranked.compactMap(\.mean)))))
+        }
         if let c = classification {
             try ResultsDirectory.writeAtomically(c.report.csv, to: dir + "/classes.csv")
             try ResultsDirectory.writeAtomically(AnalysisPlots.confusionCSV(c.report), to: dir + "/confusion.csv")
