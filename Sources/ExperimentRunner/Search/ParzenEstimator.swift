@@ -21,8 +21,10 @@ public struct ParzenEstimator: Sendable {
         /// μ and σ per kernel, on the working scale (log for a log range); `low`/`high` that
         /// scale's range (an integer's widened by ½); `integer`: the value's own bounds, for
         /// rounding a draw.
+        /// `distinct`: for an integer, the kernels' distinct (μ, σ) pairs and each kernel's pair
+        /// (many observations of an integer share both): its mass is computed once a pair.
         case numeric(mu: [Double], sigma: [Double], low: Double, high: Double, log: Bool, integer: (low: Double, high: Double)?,
-                     normalizer: [Double])
+                     normalizer: [Double], distinct: (mu: [Double], sigma: [Double], normalizer: [Double], of: [Int])?)
         /// Each kernel's probability of each choice, and its log.
         case categorical([[Double]], log: [[Double]])
     }
@@ -111,7 +113,20 @@ public struct ParzenEstimator: Sendable {
         let normalizer = zip(mu, sigma).map { m, s in
             TruncatedNormal.logMass((low - m) / s, (high - m) / s) + (integer == nil ? Foundation.log(s) : 0)
         }
-        return .numeric(mu: mu, sigma: sigma, low: low, high: high, log: log, integer: integer, normalizer: normalizer)
+        var distinct: (mu: [Double], sigma: [Double], normalizer: [Double], of: [Int])?
+        if integer != nil {
+            struct Pair: Hashable { let mu: Double, sigma: Double }
+            var index = [Pair: Int](), d: (mu: [Double], sigma: [Double], normalizer: [Double], of: [Int]) = ([], [], [], [])
+            for k in mu.indices {
+                let pair = Pair(mu: mu[k], sigma: sigma[k])
+                if let i = index[pair] { d.of.append(i); continue }
+                index[pair] = d.mu.count
+                d.of.append(d.mu.count)
+                d.mu.append(mu[k]); d.sigma.append(sigma[k]); d.normalizer.append(normalizer[k])
+            }
+            distinct = d
+        }
+        return .numeric(mu: mu, sigma: sigma, low: low, high: high, log: log, integer: integer, normalizer: normalizer, distinct: distinct)
     }
 
     /// The log density of each kernel's dimension d at the value x.
@@ -119,10 +134,11 @@ public struct ParzenEstimator: Sendable {
         switch kernels {
         case let .categorical(_, logRows):
             return logRows.map { $0[Int(x)] }
-        case let .numeric(mu, sigma, low, high, log, integer, normalizer):
-            if integer != nil {
+        case let .numeric(mu, sigma, low, high, log, _, normalizer, distinct):
+            if let d = distinct {
                 let left = log ? Foundation.log(x - 0.5) : x - 0.5, right = log ? Foundation.log(x + 0.5) : x + 0.5
-                return mu.indices.map { k in TruncatedNormal.logMass((left - mu[k]) / sigma[k], (right - mu[k]) / sigma[k]) - normalizer[k] }
+                let values = d.mu.indices.map { k in TruncatedNormal.logMass((left - d.mu[k]) / d.sigma[k], (right - d.mu[k]) / d.sigma[k]) - d.normalizer[k] }
+                return d.of.map { values[$0] }
             }
             let v = log ? Foundation.log(x) : x
             guard v >= low, v <= high else { return [Double](repeating: -.infinity, count: mu.count) }
@@ -155,7 +171,7 @@ public struct ParzenEstimator: Sendable {
             for i in points.indices { for j in 0..<n { sums[i * n + j] = logWeights[j] } }
             for (d, k) in kernels.enumerated() {
                 var discrete = true
-                if case let .numeric(_, _, _, _, _, integer, _) = k, integer == nil { discrete = false }
+                if case let .numeric(_, _, _, _, _, integer, _, _) = k, integer == nil { discrete = false }
                 var cache = [Double: [Double]]()
                 for (i, x) in points.enumerated() {
                     let values: [Double]
@@ -193,7 +209,7 @@ public struct ParzenEstimator: Sendable {
                         if q < c { return Double(j) }
                     }
                     return Double(rows[k].count - 1)
-                case let .numeric(mu, sigma, low, high, log, integer, _):
+                case let .numeric(mu, sigma, low, high, log, integer, _, _):
                     let a = (low - mu[k]) / sigma[k], b = (high - mu[k]) / sigma[k]
                     var x = min(max(TruncatedNormal.quantile(uniform(), a: a, b: b) * sigma[k] + mu[k], low), high)
                     if log { x = Foundation.exp(x) }
