@@ -13,7 +13,7 @@ import Foundation
 /// batch spreads out. Each proposal draws from a stream of its own (`seed`, its number):
 /// the proposals depend on the history and the seed alone, never on `--jobs` or on which run
 /// finished first.
-public struct TPESampler: Sendable {
+public struct TPESampler: TrialSampler {
     public var space: [SearchSpec.Distribution]
     public var seed: UInt64
     public var startupTrials: Int
@@ -28,16 +28,7 @@ public struct TPESampler: Sendable {
         self.multivariate = multivariate
     }
 
-    /// A finished trial: its values on the estimator's scale (`SearchSpec.Distribution.internal`)
-    /// and its objective, lower better (NaN: it diverged or failed, counted as the worst).
-    public struct Observation: Sendable {
-        public var point: [Double]
-        public var loss: Double
-        public init(point: [Double], loss: Double) {
-            self.point = point
-            self.loss = loss
-        }
-    }
+    public typealias Observation = FinishedTrial
 
     /// Optuna's default γ for one objective.
     static func gamma(_ n: Int) -> Int { min(Int((0.1 * Double(n)).rounded(.up)), 25) }
@@ -51,12 +42,8 @@ public struct TPESampler: Sendable {
         return batch
     }
 
-    /// The random sampler's values for trial `number` (SplitMix64 from `seed`, one draw per
-    /// dimension per trial, as `sampler: random` draws them).
-    public func randomPoint(_ number: Int) -> [Double] {
-        var rng = SplitMix64(seed: seed &+ UInt64(number) &* UInt64(space.count) &* 0x9E37_79B9_7F4A_7C15)
-        return space.map { $0.internal(of: $0.value(at: Double(rng.next() >> 11) * 0x1p-53)) }
-    }
+    /// The random sampler's values for trial `number` (its startup trials).
+    public func randomPoint(_ number: Int) -> [Double] { RandomSampler(space: space, seed: seed).point(number) }
 
     func proposal(_ number: Int, finished: [Observation], running: [[Double]]) -> [Double] {
         guard finished.count >= startupTrials, !finished.isEmpty else { return randomPoint(number) }

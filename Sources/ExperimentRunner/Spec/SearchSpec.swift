@@ -173,23 +173,17 @@ public struct SearchSpec: Sendable {
     /// Every trial's values, one per dimension, in the space's order; for TPE, those of its
     /// first batch (the later ones come from the results: `SweepPlan.nextBatch`).
     public func sample() -> [[JSONValue]] {
+        let first = sampler == .tpe ? min(batch, trials) : trials
+        return trialSampler.propose(first: 0, count: first, finished: []).map(external)
+    }
+
+    /// The sampler the spec names, on this space and seed (`Search/`).
+    public var trialSampler: any TrialSampler {
+        let space = dimensions.map(\.distribution)
         switch sampler {
-        case .tpe:
-            return tpe.propose(first: 0, count: min(batch, trials), finished: []).map(external)
-        case .random:
-            var rng = SplitMix64(seed: seed)
-            return (0..<trials).map { _ in
-                dimensions.map { $0.distribution.value(at: Double(rng.next() >> 11) * 0x1p-53) }
-            }
-        case .sobol:
-            var rng = SplitMix64(seed: seed)
-            let shift = dimensions.map { _ in UInt32(truncatingIfNeeded: rng.next() >> 32) }
-            var sobol = Sobol(dimensions: dimensions.count)
-            _ = sobol.next()  // point 0: all zeros
-            return (0..<trials).map { _ in
-                let point = sobol.next()
-                return dimensions.indices.map { d in dimensions[d].distribution.value(at: Double(point[d] ^ shift[d]) * 0x1p-32) }
-            }
+        case .random: return RandomSampler(space: space, seed: seed)
+        case .sobol: return SobolSampler(space: space, seed: seed)
+        case .tpe: return tpe
         }
     }
 
