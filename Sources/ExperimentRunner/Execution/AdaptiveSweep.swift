@@ -58,14 +58,7 @@ extension Sweep {
         }
         // Every status waiting is written before the summaries read them from disk.
         let unwritten = sweep.statusCommit!.drain()
-        let written = trained.map { r -> RunResult in
-            guard let error = unwritten[r.run.index] else { return r }
-            var failed = r
-            failed.status = .failed
-            failed.message = error.description
-            failed.writeError = error
-            return failed
-        }
+        let written = Self.failing(trained, unwritten: unwritten)
         sweep.statusCommit = nil
         var report = try sweep.conclude(existing: complete, trained: written, busy: busy, drawn: [:], data: data, progress: progress)
         report.skipped = complete.count

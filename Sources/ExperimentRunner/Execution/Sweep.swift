@@ -195,19 +195,22 @@ public struct Sweep: Sendable {
         }
         // Every status waiting is written before the summaries read them from disk.
         let unwritten = sweep.statusCommit!.drain()
-        let (trained, busy, drawn) = state.withLock { s in
-            (s.trained.map { r in
-                guard let error = unwritten[r.run.index] else { return r }
-                var failed = r
-                failed.status = .failed
-                failed.message = error.description
-                failed.writeError = error
-                return failed
-            }, s.busy, s.drawn)
-        }
+        let (trained, busy, drawn) = state.withLock { s in (Self.failing(s.trained, unwritten: unwritten), s.busy, s.drawn) }
         var outcome = try conclude(existing: existing, trained: trained, busy: busy, drawn: drawn, data: data, progress: progress)
         outcome.refreshes = refreshes.count
         return outcome
+    }
+
+    /// The runs whose status.json could not be written (`StatusCommit.drain`) as failed, with the error.
+    static func failing(_ trained: [RunResult], unwritten: [Int: ResultsError]) -> [RunResult] {
+        trained.map { r in
+            guard let error = unwritten[r.run.index] else { return r }
+            var failed = r
+            failed.status = .failed
+            failed.message = error.description
+            failed.writeError = error
+            return failed
+        }
     }
 
     /// The report so far, when one is due (`ReportRefresh`): from the runs complete before
