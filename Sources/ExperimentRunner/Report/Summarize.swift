@@ -20,7 +20,11 @@ extension SweepReport {
         // A TPE search's later trials are proposed from its earlier results: replayed from the
         // runs on disk, batch by batch, as far as they go.
         var replayed = loaded
-        while let next = try replayed.nextBatch(results: Array(SweepFolder(plan: replayed, directory: directory).completeOnDisk(data: nil).values)) {
+        // Each run folder is read once: a batch's runs as the batch is proposed.
+        var found = SweepFolder(plan: replayed, directory: directory).completeOnDisk(data: nil)
+        while let next = try replayed.nextBatch(results: Array(found.values)) {
+            let fresh = next.runs.filter { found[$0.index] == nil }
+            found.merge(SweepFolder(plan: next, directory: directory).completeOnDisk(data: nil, only: fresh)) { $1 }
             replayed = next
         }
         let plan = replayed

@@ -52,9 +52,10 @@ public struct SweepFolder: Sendable {
     /// Every run of the plan that is complete on disk now, whichever process wrote it.
     /// `known`: runs this process completed and wrote (under their locks), taken as they
     /// are instead of being read back.
-    func completeOnDisk(data: [Int: LoadedData]?, known: [Int: RunResult] = [:]) -> [Int: RunResult] {
+    /// `only`: these runs of the plan, not all of them.
+    func completeOnDisk(data: [Int: LoadedData]?, known: [Int: RunResult] = [:], only: [PlannedRun]? = nil) -> [Int: RunResult] {
         var out = [Int: RunResult]()
-        for run in plan.runs {
+        for run in only ?? plan.runs {
             if let r = known[run.index] {
                 out[run.index] = r
             } else if case let .complete(r) = state(of: run, fingerprint: data?[run.index]?.fingerprint) {
