@@ -14,6 +14,8 @@ extension Sweep {
             throw SpecError(file: plan.file, path: "search.sampler", message: "a tpe search proposes each batch from the results of the last: it runs in one process, not on shards")
         }
         var sweep = self
+        // The batches already complete on disk (a rerun), proposed again as they were.
+        if !force { sweep.plan = try plan.replayed(in: directory) }
         var data = try sweep.plan.buildData()
         var (complete, claimed) = try sweep.folder.claimRuns(sweep.plan.runs, data: data, force: force)
         try begin()

@@ -19,14 +19,7 @@ extension SweepReport {
         let directory = ResultsDirectory(root: path.deletingLastPathComponent().path, name: loaded.name)
         // A TPE search's later trials are proposed from its earlier results: replayed from the
         // runs on disk, batch by batch, as far as they go.
-        var replayed = loaded
-        // Each run folder is read once: a batch's runs as the batch is proposed.
-        var found = SweepFolder(plan: replayed, directory: directory).completeOnDisk(data: nil)
-        while let next = try replayed.nextBatch(results: Array(found.values)) {
-            let fresh = next.runs.filter { found[$0.index] == nil }
-            found.merge(SweepFolder(plan: next, directory: directory).completeOnDisk(data: nil, only: fresh)) { $1 }
-            replayed = next
-        }
+        let replayed = try loaded.replayed(in: directory)
         let plan = replayed
         return SweepReport(folder: SweepFolder(plan: plan, directory: directory), gnuplot: gnuplot, jobs: jobs, plots: plots)
     }

@@ -55,3 +55,18 @@ extension SweepPlan {
         return try SweepPlan(json: specJSON, file: file, proposed: proposed + next.map(search.external), reusing: self)
     }
 }
+
+extension SweepPlan {
+    /// The plan with every batch proposed again that the runs complete in `directory` allow:
+    /// the batches a search already ran (a rerun, `summarize`), each run folder read once.
+    public func replayed(in directory: ResultsDirectory) throws(SpecError) -> SweepPlan {
+        var plan = self
+        var found = SweepFolder(plan: plan, directory: directory).completeOnDisk(data: nil)
+        while let next = try plan.nextBatch(results: Array(found.values)) {
+            let fresh = next.runs.filter { found[$0.index] == nil }
+            found.merge(SweepFolder(plan: next, directory: directory).completeOnDisk(data: nil, only: fresh)) { $1 }
+            plan = next
+        }
+        return plan
+    }
+}
