@@ -49,9 +49,11 @@ public struct ParzenEstimator: Sendable {
     /// - Parameters:
     ///   - observations: one point per trial, in trial order.
     ///   - space: the dimensions, as the spec's search space gives them.
-    public init(observations: [Point], space: [SearchSpec.Distribution]) {
+    ///   - weights: each observation's weight before the prior's is added; nil: Optuna's
+    ///     `default_weights` (multi-objective TPE gives its good trials weight 1 each).
+    public init(observations: [Point], space: [SearchSpec.Distribution], weights given: [Double]? = nil) {
         let n = observations.count
-        var w = Self.observationWeights(n)
+        var w = given ?? Self.observationWeights(n)
         w.append(n == 0 ? 1 : Self.priorWeight)
         let total = w.reduce(0, +)
         weights = w.map { $0 / total }

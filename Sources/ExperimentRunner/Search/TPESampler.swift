@@ -30,7 +30,7 @@ public struct TPESampler: TrialSampler {
 
     public typealias Observation = FinishedTrial
 
-    /// Optuna's default γ for one objective.
+    /// Optuna's default γ for one objective (several objectives: ⌈0.1·n⌉, `goodTrials(multiObjective:)`).
     static func gamma(_ n: Int) -> Int { min(Int((0.1 * Double(n)).rounded(.up)), 25) }
 
     /// The trials numbered `first` ..< `first + count`, proposed from `finished` (in trial order).
@@ -60,21 +60,60 @@ public struct TPESampler: TrialSampler {
         }
     }
 
-    /// The estimators of the good trials (l) and the others (g) over `dimensions`: the best
-    /// γ(n) by loss (a stable sort: ties go to the earlier trial; NaN is the worst), each group
+    /// The estimators of the good trials (l) and the others (g) over `dimensions`, each group
     /// in trial order, the trials still running (a batch's earlier proposals) last in g.
     public func estimators(finished: [Observation], running: [[Double]] = [], dimensions: [Int]? = nil) -> (below: ParzenEstimator, above: ParzenEstimator) {
         let dimensions = dimensions ?? Array(space.indices)
+        let multiObjective = (finished.first?.losses.count ?? 1) > 1
+        let below = Set(Self.goodTrialNumbers(finished))
+        let good = finished.indices.filter(below.contains).map { finished[$0].point }
+        let bad = finished.indices.filter { !below.contains($0) }.map { finished[$0].point } + running
+        let sub = dimensions.map { space[$0] }
+        // Multi-objective TPE weighs each good trial 1 (Optuna 5.1's weights_below).
+        return (ParzenEstimator(observations: good.map { p in dimensions.map { p[$0] } }, space: sub,
+                                weights: multiObjective ? [Double](repeating: 1, count: good.count) : nil),
+                ParzenEstimator(observations: bad.map { p in dimensions.map { p[$0] } }, space: sub))
+    }
+
+    /// The trials l is fit to (their positions in `finished`), in trial order.
+    public static func goodTrialNumbers(_ finished: [Observation]) -> [Int] {
+        let multiObjective = (finished.first?.losses.count ?? 1) > 1
+        return (multiObjective ? goodTrials(multiObjective: finished) : goodTrials(finished)).sorted()
+    }
+
+    /// One objective: the best γ(n) by loss (a stable sort: ties go to the earlier trial; NaN is
+    /// the worst).
+    static func goodTrials(_ finished: [Observation]) -> Set<Int> {
         let order = finished.indices.sorted { a, b in
             let x = finished[a].loss.isNaN ? .infinity : finished[a].loss, y = finished[b].loss.isNaN ? .infinity : finished[b].loss
             return x != y ? x < y : a < b
         }
-        let below = Set(order.prefix(Self.gamma(finished.count)))
-        let good = finished.indices.filter(below.contains).map { finished[$0].point }
-        let bad = finished.indices.filter { !below.contains($0) }.map { finished[$0].point } + running
-        let sub = dimensions.map { space[$0] }
-        return (ParzenEstimator(observations: good.map { p in dimensions.map { p[$0] } }, space: sub),
-                ParzenEstimator(observations: bad.map { p in dimensions.map { p[$0] } }, space: sub))
+        return Set(order.prefix(gamma(finished.count)))
+    }
+
+    /// Several objectives (MOTPE, Optuna 5.1's `_split_complete_trials_multi_objective`):
+    /// ⌈0.1·n⌉ good trials, taken by whole non-domination ranks (`ParetoFront.ranks`) while
+    /// they fit, the rest of the count from the next rank by greedy hypervolume subset
+    /// selection (`Hypervolume.greedySubset`, reference point from that rank's worst values).
+    /// A trial with a NaN objective (diverged, failed) is never good.
+    static func goodTrials(multiObjective finished: [Observation]) -> Set<Int> {
+        let count = Int((0.1 * Double(finished.count)).rounded(.up))
+        let valid = finished.indices.filter { !finished[$0].losses.contains(where: \.isNaN) }
+        guard count < valid.count else { return Set(valid) }
+        let ranks = ParetoFront.ranks(valid.map { finished[$0].losses })
+        var good = Set<Int>(), rank = 0
+        while true {
+            let members = valid.indices.filter { ranks[$0] == rank }
+            if good.count + members.count <= count {
+                good.formUnion(members.map { valid[$0] })
+                if good.count == count { return good }
+                rank += 1
+                continue
+            }
+            let points = members.map { finished[valid[$0]].losses }
+            let chosen = Hypervolume.greedySubset(points, count: count - good.count, reference: Hypervolume.reference(points))
+            return good.union(chosen.map { valid[members[$0]] })
+        }
     }
 }
 

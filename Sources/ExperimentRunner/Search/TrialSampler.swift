@@ -1,14 +1,20 @@
 import BackpropCore
 
 /// A finished trial as a sampler sees it: its values on the estimator's scale (a number as it
-/// is, a choice as its index: `SearchSpec.Distribution.internal`) and its objective, lower
-/// better (NaN: it diverged or failed).
+/// is, a choice as its index: `SearchSpec.Distribution.internal`) and its objectives, each
+/// lower better (a maximised one negated; NaN: it diverged or failed).
 public struct FinishedTrial: Sendable {
     public var point: [Double]
-    public var loss: Double
+    public var losses: [Double]
+    /// The first objective's.
+    public var loss: Double { losses[0] }
     public init(point: [Double], loss: Double) {
         self.point = point
-        self.loss = loss
+        losses = [loss]
+    }
+    public init(point: [Double], losses: [Double]) {
+        self.point = point
+        self.losses = losses
     }
 }
 
