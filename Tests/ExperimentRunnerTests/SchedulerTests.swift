@@ -173,7 +173,8 @@ import TestSupport
         #expect(Double(rungs[1 + 3][column]) == mean)
         #expect(rungs[1 + 4][column] == "" && rungs[1 + 27][column] == "")
         let trials = CSV.parse(try String(contentsOfFile: root + "/sh/trials.csv", encoding: .utf8))
-        #expect(trials[0] == ["configuration", "lr", "act", "act:text", "objective", "finished"])
+        #expect(trials[0] == ["configuration", "lr", "act", "act:text", "objective", "finished", "val_loss"])
+        #expect(trials.dropFirst().allSatisfy { $0[6] == $0[4] })
         #expect(trials.count == 7 && trials.dropFirst().filter { $0[5] == "1" }.count == 1)
         #expect(trials.dropFirst().allSatisfy { ($0[2] == "0" && $0[3] == "tanh") || ($0[2] == "1" && $0[3] == "relu") })
     }

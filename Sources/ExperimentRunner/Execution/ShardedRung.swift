@@ -85,6 +85,8 @@ extension Sweep {
         var r = RunResult(run: run, status: .paused, message: nil, rows: rows, seconds: rows.last!.seconds)
         r.pausedModel = model
         r.dataFingerprint = data?.fingerprint
+        r.parameters = data?.parameters(of: run)
+        r.flopsPerEpoch = data?.flopsPerEpoch(of: run)
         return r
     }
 }

@@ -12,24 +12,10 @@ public struct PlanReport {
         data = try plan.buildData()
     }
 
-    /// Multiply-adds ×2 of one epoch: forward and backward over the training rows (dW for
-    /// every layer, dx for all but the first), plus the forward pass that measures the
-    /// validation loss (the training metrics come from training's own forward passes).
-    public func flopsPerEpoch(_ run: PlannedRun) -> Double {
-        let d = data[run.index]!
-        let n = Double(d.trainingCount), evaluated = Double(d.validationCount)
-        var width = d.features, total = 0.0
-        for (l, layer) in run.spec.model.layers.enumerated() {
-            let product = 2 * Double(width * layer.units)
-            total += product * (n * (l == 0 ? 2 : 3) + evaluated)
-            width = layer.units
-        }
-        return total
-    }
+    /// `LoadedData.flopsPerEpoch`.
+    public func flopsPerEpoch(_ run: PlannedRun) -> Double { data[run.index]!.flopsPerEpoch(of: run) }
 
-    public func parameters(_ run: PlannedRun) -> Int {
-        Network<Double>.parameterCount(inputs: data[run.index]!.features, architecture: run.spec.model.layers)
-    }
+    public func parameters(_ run: PlannedRun) -> Int { data[run.index]!.parameters(of: run) }
 
     /// Seconds per epoch of the first run, from training it for a few epochs (about 2e8
     /// FLOPs' worth, at most its own epochs).
@@ -45,6 +31,11 @@ public struct PlanReport {
         if !plan.axes.isEmpty {
             out += "grid:\n"
             for a in plan.axes { out += "  \(a.label) = \(a.path): \(a.values.map { $0.serialized(indent: nil) }.joined(separator: ", "))\n" }
+        }
+        if plan.isMultiObjective {
+            let hasValidation = plan.runs.first.map { data[$0.index]!.validationCount > 0 } ?? false
+            out += "objectives: " + plan.objectives.map { "\($0.name(hasValidation: hasValidation)) (\($0.mode.rawValue))" }.joined(separator: ", ")
+            out += "; the first ranks, pareto.csv gets the front" + (plan.isAdaptive ? ", multi-objective TPE proposes" : "") + "\n"
         }
         if let search = plan.search {
             out += "search: \(search.sampler.rawValue), \(search.trials) trial\(search.trials == 1 ? "" : "s"), seed \(search.seed)\n"

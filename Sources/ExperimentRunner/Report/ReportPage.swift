@@ -126,6 +126,7 @@ struct ReportPage {
                           ("heatmap", "Heatmap over the first two grid axes"),
                           ("rungs", "The objective by epoch, every configuration until the scheduler stopped it; dashed: the rungs"),
                           ("trials", "The objective against each searched field, one point per configuration"),
+                          ("pareto", "The Pareto front: each configuration's objectives (grey), those no other beats in every objective in colour"),
                           ("history", "The optimisation history: each configuration's objective in the order the search made them, and the best so far"),
                           ("parameter", "The objective against the swept parameter: mean ± 1 std over the completed seeds, with their min and max"),
                           ("importance", "Which parameters mattered: the share of the variance of the objective each explains"),
@@ -173,6 +174,17 @@ struct ReportPage {
             out += "one line each; <a href=\"summary.csv\">summary.csv</a> has every run.</p>\n"
         }
 
+        if let pareto = ParetoReport(plan: plan, ranked: ranked, hasValidation: hasValidation) {
+            out += "<h2>Pareto front</h2>\n<p>The configurations no other beats in every objective; means over the completed seeds "
+            out += "(<a href=\"pareto.csv\">pareto.csv</a>).</p>\n<table>\n<tr><th class=\"left\">configuration</th>"
+            for (name, o) in zip(pareto.names, pareto.objectives) { out += "<th>\(e(name)) (\(o.mode.rawValue))</th>" }
+            out += "</tr>\n"
+            for row in pareto.front {
+                out += "<tr><td class=\"left\"><code>\(e(row.configurationID))</code></td>"
+                out += row.objectiveMeans.map { "<td>\($0.map(Summary.format) ?? "—")</td>" }.joined() + "</tr>\n"
+            }
+            out += "</table>\n"
+        }
         if let cost = Summary.searchCost(results, plan: report.plan) { out += "<h2>Search cost</h2>\n<p>\(e(cost))</p>\n" }
         let paired = PairedComparison.againstBest(results, ranked: ranked)
         if !paired.isEmpty {

@@ -43,32 +43,42 @@ public enum SearchPlots {
     }
 
     /// trials.csv: one row per configuration: its id, each searched field's value (a
-    /// choice's as its position in the list, and its text), the mean objective, and
-    /// whether it finished (1) or was stopped (0).
-    public static func trialsCSV(_ plan: SweepPlan, ranked: [Summary.ConfigurationRow]) -> String? {
-        guard let search = plan.search else { return nil }
+    /// choice's as its position in the list, and its text), the mean objective, whether it
+    /// finished (1) or was stopped (0), then each of the sweep's objectives' means, in a
+    /// column named after its metric. For a search, and for a multi-objective grid (its swept
+    /// fields then); pareto.csv has the same columns.
+    /// - Parameter rows: the configurations, in the order to write them (nil: all, in plan order).
+    public static func trialsCSV(_ plan: SweepPlan, ranked: [Summary.ConfigurationRow], hasValidation: Bool,
+                                 rows: [Summary.ConfigurationRow]? = nil) -> String? {
+        guard plan.search != nil || plan.isMultiObjective else { return nil }
+        let dimensions = plan.search?.dimensions.map(\.distribution)
         var header = ["configuration"]
-        for (d, axis) in plan.searchAxes.enumerated() {
+        for (d, axis) in plan.sweptAxes.enumerated() {
             header.append(axis.label)
-            if case .choice = search.dimensions[d].distribution { header.append(axis.label + ":text") }
+            if d < dimensions?.count ?? 0, case .choice = dimensions![d] { header.append(axis.label + ":text") }
         }
-        var out = CSV.line(header + ["objective", "finished"])
-        for row in ranked.sorted(by: { $0.index < $1.index }) {
+        var out = CSV.line(header + ["objective", "finished"] + plan.objectives.map { $0.name(hasValidation: hasValidation) })
+        for row in rows ?? ranked.sorted(by: { $0.index < $1.index }) {
             var fields = [row.configurationID]
-            for (d, dimension) in search.dimensions.enumerated() {
+            for d in plan.sweptAxes.indices {
                 let value = row.swept[d].value
-                if case let .choice(values) = dimension.distribution {
+                if d < dimensions?.count ?? 0, case let .choice(values) = dimensions![d] {
                     fields.append(String(values.firstIndex { $0.sameValue(as: value) } ?? 0))
-                    fields.append(Summary.sweptText(value))
-                } else {
-                    fields.append(Summary.sweptText(value))
                 }
+                fields.append(Summary.sweptText(value))
             }
             fields.append(CSV.number(row.mean))
             fields.append(row.stopped > 0 ? "0" : "1")
+            fields += row.objectiveMeans.map { CSV.number($0) }
             out += CSV.line(fields)
         }
         return out
+    }
+
+    /// trials.csv's column (1-based) of objective `k`.
+    public static func objectiveColumn(_ plan: SweepPlan, _ k: Int) -> Int {
+        let choices = plan.search?.dimensions.filter { if case .choice = $0.distribution { true } else { false } }.count ?? 0
+        return 1 + plan.sweptAxes.count + choices + 2 + k + 1
     }
 
     public static func trialsScript(_ plan: SweepPlan, title: String, metric: String) -> String? {

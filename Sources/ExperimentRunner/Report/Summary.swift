@@ -64,6 +64,11 @@ public enum Summary {
         public var accuracies: [Double]
         /// Test accuracies of the kept networks, when the dataset has a test set.
         public var testAccuracies: [Double] = []
+        /// Each of the sweep's `objectives`' values, one per completed run (the first's are `losses`).
+        public var objectiveValues: [[Double]] = []
+        /// Each objective's mean over the completed runs: what trials.csv, pareto.csv and the
+        /// page show, and what multi-objective TPE learns from.
+        public var objectiveMeans: [Double?] { objectiveValues.map { Statistics.mean($0) } }
         public var runs: Int
         public var diverged: Int
         public var failed: Int
@@ -106,12 +111,16 @@ public enum Summary {
     /// no completed seed (see `ConfigurationRow`).
     public static func ranked(_ results: [RunResult]) -> [ConfigurationRow] {
         let objective = objective(results)
+        let objectives = results.first?.run.objectives ?? [objective]
         var rows = [Int: ConfigurationRow]()
         for r in results {
             var row = rows[r.run.configurationIndex] ?? ConfigurationRow(
                 configurationID: r.run.configurationID, index: r.run.configurationIndex, swept: r.run.swept,
-                losses: [], accuracies: [], runs: 0, diverged: 0, failed: 0)
+                losses: [], accuracies: [], objectiveValues: objectives.map { _ in [] }, runs: 0, diverged: 0, failed: 0)
             row.runs += 1
+            if r.status == .completed || r.status == .stopped, r.finalRankingLoss != nil {
+                for (k, o) in objectives.enumerated() { if let v = o.value(of: r) { row.objectiveValues[k].append(v) } }
+            }
             switch r.status {
             case .completed:
                 if let l = r.finalRankingLoss { row.losses.append(l) }
@@ -178,6 +187,9 @@ public enum Summary {
             if testAccuracy { cells.append(row.meanTestAccuracyText) }
             cells.append(row.notes)
             out += "| " + cells.joined(separator: " | ") + " |\n"
+        }
+        if let pareto = ParetoReport(plan: plan, ranked: ranked, hasValidation: validation) {
+            out += "\n## Pareto front\n\n" + pareto.markdown
         }
         if let cost = searchCost(results, plan: plan) { out += "\n## Search cost\n\n" + cost + "\n" }
         let paired = PairedComparison.againstBest(results, ranked: ranked)

@@ -84,10 +84,20 @@ public struct SweepReport: Sendable {
                 metric: metric, configurations: ranked.count, rungs: rungs.dropLast(),
                 logScale: isLoss && GnuplotScript.wantsLogScale(ranked.compactMap(\.mean)))))
         }
-        if let csv = SearchPlots.trialsCSV(plan, ranked: ranked),
-           let script = SearchPlots.trialsScript(plan, title: "\(plan.name): \(metric) (mean over seeds) against each searched field; hollow: stopped by the scheduler", metric: metric) {
+        if let csv = SearchPlots.trialsCSV(plan, ranked: ranked, hasValidation: hasValidation) {
             try ResultsDirectory.writeAtomically(csv, to: dir + "/trials.csv")
-            plots.append((dir, "trials", script))
+            if let script = SearchPlots.trialsScript(plan, title: "\(plan.name): \(metric) (mean over seeds) against each searched field; hollow: stopped by the scheduler", metric: metric) {
+                plots.append((dir, "trials", script))
+            }
+        }
+        if let pareto = ParetoReport(plan: plan, ranked: ranked, hasValidation: hasValidation) {
+            try ResultsDirectory.writeAtomically(SearchPlots.trialsCSV(plan, ranked: ranked, hasValidation: hasValidation, rows: pareto.front)!,
+                                                 to: dir + "/pareto.csv")
+            let logScale = plan.objectives.indices.map { k in
+                !(pareto.names[k].hasSuffix("accuracy")) && GnuplotScript.wantsLogScale(ranked.compactMap { $0.objectiveMeans[k] })
+            }
+            plots.append((dir, "pareto", pareto.script(title: "\(plan.name): the Pareto front (in colour) over every configuration",
+                                                       column: { SearchPlots.objectiveColumn(plan, $0) }, logScale: logScale)))
         }
         if let csv = SearchPlots.historyCSV(plan, ranked: ranked) {
             try ResultsDirectory.writeAtomically(csv, to: dir + "/history.csv")

@@ -62,6 +62,10 @@ public struct RunResult: Sendable {
     public var writeError: ResultsError? = nil
     /// The provenance.json session that trained it.
     public var provenance: String? = nil
+    /// The network's size and an epoch's FLOPs on its data (`LoadedData.parameters`,
+    /// `flopsPerEpoch`): the `parameters` and `flops` objectives.
+    public var parameters: Int? = nil
+    public var flopsPerEpoch: Double? = nil
     /// A paused run's model.json (at its last epoch), kept for when the scheduler stops it there.
     public var pausedModel: [UInt8]? = nil
 

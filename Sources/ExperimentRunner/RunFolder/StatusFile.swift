@@ -6,7 +6,8 @@ import BackpropCore
 ///
 ///     {"status": "completed", "message": null, "epochs": 500, "seconds": 1.25,
 ///      "stopped_epoch": null, "restored_epoch": null, "test_loss": null, "test_accuracy": null,
-///      "data_fingerprint": "fnv1a64:0123456789abcdef"}
+///      "data_fingerprint": "fnv1a64:0123456789abcdef", "provenance": "…",
+///      "parameters": 17, "flops_per_epoch": 4352}
 ///
 /// `data_fingerprint` is the data's the run trained on (`LoadedData.fingerprint`): a run
 /// folder whose data changed since is another configuration's, never mixed with new runs.
@@ -22,6 +23,9 @@ public struct StatusFile: Equatable, Sendable {
     public var dataFingerprint: String?
     /// The id of the provenance.json session that trained the run.
     public var provenance: String?
+    /// The network's size and an epoch's FLOPs (absent in folders written before objectives could name them).
+    public var parameters: Int?
+    public var flopsPerEpoch: Double?
 
     public init(_ r: RunResult) {
         status = r.status
@@ -34,6 +38,8 @@ public struct StatusFile: Equatable, Sendable {
         testAccuracy = r.test?.accuracy
         dataFingerprint = r.dataFingerprint
         provenance = r.provenance
+        parameters = r.parameters
+        flopsPerEpoch = r.flopsPerEpoch
     }
 
     public var json: JSONValue {
@@ -46,6 +52,7 @@ public struct StatusFile: Equatable, Sendable {
             ("test_loss", number(testLoss)), ("test_accuracy", number(testAccuracy)),
             ("data_fingerprint", dataFingerprint.map(JSONValue.string) ?? .null),
             ("provenance", provenance.map(JSONValue.string) ?? .null),
+            ("parameters", parameters.map(JSONValue.number) ?? .null), ("flops_per_epoch", number(flopsPerEpoch)),
         ])
     }
 
@@ -72,6 +79,8 @@ public struct StatusFile: Equatable, Sendable {
         testAccuracy = double("test_accuracy")
         if case let .string(f)? = v["data_fingerprint"] { dataFingerprint = f }
         if case let .string(p)? = v["provenance"] { provenance = p }
+        parameters = int("parameters")
+        flopsPerEpoch = double("flops_per_epoch")
     }
 
     /// The run's result rebuilt from this file and its metrics.
@@ -82,6 +91,8 @@ public struct StatusFile: Equatable, Sendable {
         if let testLoss { r.test = Evaluation(loss: testLoss, accuracy: testAccuracy) }
         r.dataFingerprint = dataFingerprint
         r.provenance = provenance
+        r.parameters = parameters
+        r.flopsPerEpoch = flopsPerEpoch
         return r
     }
 }

@@ -41,6 +41,8 @@ public enum Verification {
             again.result.message = status.message
         }
         again.result.dataFingerprint = data.fingerprint
+        again.result.parameters = data.parameters(of: run)
+        again.result.flopsPerEpoch = data.flopsPerEpoch(of: run)
         var lines = [String]()
         // Metrics: every line as written, byte for byte but the last field (seconds): numbers
         // are written at full precision, so equal text is equal bits, and a changed header or
@@ -80,6 +82,8 @@ public enum Verification {
         mine.seconds = 0
         theirs.seconds = 0
         mine.provenance = theirs.provenance
+        // A status.json from before it counted the network's size is compared without it.
+        if theirs.parameters == nil && theirs.flopsPerEpoch == nil { (mine.parameters, mine.flopsPerEpoch) = (nil, nil) }
         if mine != theirs { lines.append("status.json differs: \(statusText.split(separator: "\n").joined()) on disk") }
         if lines.isEmpty {
             let columns = (disk.first ?? []).dropFirst().joined(separator: ", ")

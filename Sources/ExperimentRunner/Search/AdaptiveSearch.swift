@@ -15,27 +15,34 @@ extension SweepPlan {
     /// Whether every trial the search asks for is proposed.
     public var isFullyProposed: Bool { !isAdaptive || proposedTrials.count >= (search?.trials ?? 0) }
 
-    /// Each proposed trial's objective, lower better: the best of its configurations (one per
-    /// grid combination), each the mean over its seeds; NaN where a run diverged or failed, or
-    /// a run is not in `results` yet.
-    public func trialLosses(_ results: [RunResult]) -> [Double] {
+    /// Each proposed trial's objectives, each lower better (a maximised one negated): with one
+    /// objective, the best of the trial's configurations (one per grid combination), each the
+    /// mean over its seeds; with several (no grid then), the mean of each over its seeds. NaN
+    /// where a run diverged or failed, or a run is not in `results` yet.
+    public func trialObjectives(_ results: [RunResult]) -> [[Double]] {
         let trials = proposedTrials.count
         guard trials > 0 else { return [] }
         let combinations = configurationCount / trials
         let byConfiguration = Dictionary(grouping: results, by: \.run.configurationIndex)
         let runsPerConfiguration = Dictionary(grouping: runs, by: \.configurationIndex).mapValues(\.count)
+        /// The configuration's mean of each objective, lower better; nil unless every seed finished.
+        func means(_ c: Int) -> [Double]? {
+            let done = byConfiguration[c] ?? []
+            guard done.count == runsPerConfiguration[c], !done.isEmpty,
+                  done.allSatisfy({ $0.status == .completed || $0.status == .stopped }) else { return nil }
+            return objectives.map { o in
+                let values = done.compactMap { o.value(of: $0) }
+                guard values.count == done.count else { return .nan }
+                return o.loss(values.reduce(0, +) / Double(values.count))
+            }
+        }
         return (0..<trials).map { t in
+            if isMultiObjective { return means(t) ?? objectives.map { _ in .nan } }
             var best = Double.nan
             for c in (t * combinations)..<((t + 1) * combinations) {
-                let done = byConfiguration[c] ?? []
-                guard done.count == runsPerConfiguration[c], done.allSatisfy({ $0.status == .completed || $0.status == .stopped }) else { continue }
-                let values = done.compactMap(\.finalRankingLoss)
-                guard values.count == done.count, !values.isEmpty else { continue }
-                let mean = values.reduce(0, +) / Double(values.count)
-                let loss = objective.mode == .min ? mean : -mean
-                if !loss.isNaN && (best.isNaN || loss < best) { best = loss }
+                if let loss = means(c)?[0], !loss.isNaN, best.isNaN || loss < best { best = loss }
             }
-            return best
+            return [best]
         }
     }
 
@@ -47,9 +54,8 @@ extension SweepPlan {
         let done = Set(results.filter { $0.status != .failed && $0.status != .interrupted && $0.status != .busy && $0.status != .paused }.map(\.run.index))
         guard runs.allSatisfy({ done.contains($0.index) }) else { return nil }
         let proposed = proposedTrials
-        let losses = trialLosses(results)
-        let finished = zip(proposed, losses).map { values, loss in
-            TPESampler.Observation(point: zip(search.dimensions, values).map { $0.distribution.internal(of: $1) }, loss: loss)
+        let finished = zip(proposed, trialObjectives(results)).map { values, losses in
+            TPESampler.Observation(point: zip(search.dimensions, values).map { $0.distribution.internal(of: $1) }, losses: losses)
         }
         let next = search.tpe.propose(first: proposed.count, count: min(search.batch, search.trials - proposed.count), finished: finished)
         return try SweepPlan(json: specJSON, file: file, proposed: proposed + next.map(search.external), reusing: self)

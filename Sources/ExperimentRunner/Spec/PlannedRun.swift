@@ -17,6 +17,8 @@ public struct PlannedRun: Sendable {
     public var spec: ExperimentSpec
     /// The sweep's objective (the same for every run of a plan).
     public var objective = Objective()
+    /// The sweep's objectives (the first is `objective`).
+    public var objectives = [Objective()]
 }
 
 extension PlannedRun {

@@ -115,7 +115,7 @@ public struct SearchSpec: Sendable {
         for (key, value) in members {
             let r = JSONReader(value, path: space.path.appending(key), file: reader.file)
             guard let path = GridAxis.parsePath(key) else { throw r.error("not a path like optimizer.learning_rate or model.layers[0].units") }
-            if case .key(let first) = path.components.first, (["grid", "seeds", "search", "objective", "scheduler"] + ExperimentSpec.descriptive).contains(first) {
+            if case .key(let first) = path.components.first, (["seeds"] + SweepPlan.sweepKeys + ExperimentSpec.descriptive).contains(first) {
                 throw r.error("\(first) cannot be searched")
             }
             if let clash = gridPaths.first(where: { $0.components.starts(with: path.components) || path.components.starts(with: $0.components) }) {

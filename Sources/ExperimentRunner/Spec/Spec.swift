@@ -14,7 +14,7 @@ public struct ExperimentSpec: Sendable {
     public var reportCurves: Int
 
     /// `$schema` names the JSON Schema for editors; it is accepted and ignored.
-    public static let keys = ["$schema", "name", "description", "dataset", "model", "loss", "optimizer", "training", "seeds", "report", "grid", "search", "objective", "scheduler"]
+    public static let keys = ["$schema", "name", "description", "dataset", "model", "loss", "optimizer", "training", "seeds", "report", "grid", "search", "objective", "objectives", "scheduler"]
     /// Fields that describe an experiment rather than set a hyperparameter: they are never
     /// swept, and `--set` takes their value whole (commas included).
     public static let descriptive = ["$schema", "name", "description", "report"]

@@ -10,8 +10,13 @@ public struct SweepPlan: Sendable {
     public var name: String
     /// The grid's axes.
     public var axes: [GridAxis]
-    /// The spec's `objective` (the default rule without one).
+    /// The spec's `objective` (the default rule without one), or the first of its `objectives`.
     public var objective = Objective()
+    /// The spec's `objectives`; without them, just `objective`.
+    public var objectives = [Objective()]
+    public var isMultiObjective: Bool { objectives.count > 1 }
+    /// The keys of a spec that describe the sweep, not one run: never swept, never in config.json.
+    public static let sweepKeys = ["grid", "search", "objective", "objectives", "scheduler"]
     /// The spec's `scheduler`, when it has one.
     public var scheduler: SchedulerSpec?
     /// The spec's `search`, when it has one.
@@ -81,7 +86,7 @@ public struct SweepPlan: Sendable {
             for (key, value) in members {
                 let reader = JSONReader(value, path: JSONPath([.key("grid"), .key(key)]), file: file)
                 guard let path = GridAxis.parsePath(key) else { throw reader.error("not a path like optimizer.learning_rate or model.layers[0].units") }
-                if case .key(let first) = path.components.first, (["grid", "seeds", "search", "objective", "scheduler"] + ExperimentSpec.descriptive).contains(first) {
+                if case .key(let first) = path.components.first, (["seeds"] + Self.sweepKeys + ExperimentSpec.descriptive).contains(first) {
                     throw reader.error("\(first) cannot be swept\(first == "seeds" ? ": every configuration already runs once per seed" : ExperimentSpec.descriptive.contains(first) ? ": it describes the experiment and is not a hyperparameter" : "")")
                 }
                 let values = try reader.nonEmptyArray().map(\.value)
@@ -99,6 +104,13 @@ public struct SweepPlan: Sendable {
         }
         if let o = json["objective"] {
             objective = try Objective(JSONReader(o, path: JSONPath([.key("objective")]), file: file))
+            objectives = [objective]
+        }
+        if let o = json["objectives"] {
+            let reader = JSONReader(o, path: JSONPath([.key("objectives")]), file: file)
+            if json["objective"] != nil { throw reader.error("give objective or objectives, not both (the first of objectives is the one that ranks)") }
+            objectives = try Objective.list(reader)
+            objective = objectives[0]
         }
         // The search's trials, drawn now from its seed alone.
         var searchAxes = [GridAxis]()
@@ -119,7 +131,7 @@ public struct SweepPlan: Sendable {
 
         // The base spec must be valid on its own.
         var base = json
-        if case let .object(members) = base { base = .object(members.filter { !["grid", "search", "objective", "scheduler"].contains($0.key) }) }
+        if case let .object(members) = base { base = .object(members.filter { !Self.sweepKeys.contains($0.key) }) }
         let baseSpec = try ExperimentSpec(json: base, file: file)
         name = baseSpec.name
         reportCurves = baseSpec.reportCurves
@@ -198,7 +210,7 @@ public struct SweepPlan: Sendable {
                 var runSpec = spec
                 runSpec.seeds = [seed]
                 runs.append(PlannedRun(index: runs.count, id: id, configurationID: configurationID, configurationIndex: c,
-                                       seed: seed, swept: swept, config: runConfig, spec: runSpec, objective: objective))
+                                       seed: seed, swept: swept, config: runConfig, spec: runSpec, objective: objective, objectives: objectives))
             }
         }
         self.runs = runs
@@ -209,6 +221,12 @@ public struct SweepPlan: Sendable {
                 throw SpecError(file: file, path: "scheduler", message: "rungs need one training.epochs for every configuration; the grid or search varies it")
             }
             scheduler = try SchedulerSpec(JSONReader(s, path: JSONPath([.key("scheduler")]), file: file), epochs: epochs.first!)
+            if isMultiObjective {
+                throw SpecError(file: file, path: "objectives", message: "a scheduler promotes configurations by one objective: give objective, or drop the scheduler")
+            }
+        }
+        if isMultiObjective, search?.sampler == .tpe, !axes.isEmpty {
+            throw SpecError(file: file, path: "objectives", message: "a multi-objective tpe search learns from one configuration per trial: move the grid's axes into search.space")
         }
     }
 }

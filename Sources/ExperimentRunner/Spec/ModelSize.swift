@@ -1,0 +1,24 @@
+import BackpropCore
+
+/// A run's network size and the work of one of its epochs on its data: what `plan` prints and
+/// what the `parameters` and `flops` objectives are.
+extension LoadedData {
+    /// Weights and biases of the run's network.
+    public func parameters(of run: PlannedRun) -> Int {
+        Network<Double>.parameterCount(inputs: features, architecture: run.spec.model.layers)
+    }
+
+    /// Multiply-adds ×2 of one epoch: forward and backward over the training rows (dW for
+    /// every layer, dx for all but the first), plus the forward pass that measures the
+    /// validation loss (the training metrics come from training's own forward passes).
+    public func flopsPerEpoch(of run: PlannedRun) -> Double {
+        let n = Double(trainingCount), evaluated = Double(validationCount)
+        var width = features, total = 0.0
+        for (l, layer) in run.spec.model.layers.enumerated() {
+            let product = 2 * Double(width * layer.units)
+            total += product * (n * (l == 0 ? 2 : 3) + evaluated)
+            width = layer.units
+        }
+        return total
+    }
+}
