@@ -8,6 +8,10 @@ import Synchronization
 /// (synchronous), so the proposals, and the numbers, are the same whatever `--jobs` or the
 /// order runs finish in. Run again after an interruption, it proposes the same batches from
 /// the runs on disk (complete ones are skipped) and goes on where it stopped.
+///
+/// With a scheduler (successive halving, Hyperband) this is BOHB (Falkner et al., 2018): each
+/// batch is scheduled among itself, rung by rung, and the next is proposed from the highest
+/// rung that enough trials reached (`SweepPlan.modelRung`).
 extension Sweep {
     func runAdaptiveSession(progress: Progress, starting: ((Int) -> Void)?, begin: () throws -> Void) throws -> Report {
         if shard != nil || rung != nil {
@@ -21,49 +25,60 @@ extension Sweep {
         try begin()
         try ResultsDirectory.writeAtomically(folder.specText, to: directory.path + "/spec.json")
         starting?(complete.count)
-        sweep.statusCommit = StatusCommit(directory: directory.path)
+        // BOHB's batches are scheduled, their runs' files written as a scheduled sweep's are;
+        // other batches' statuses go to disk in groups.
+        if plan.scheduler == nil { sweep.statusCommit = StatusCommit(directory: directory.path) }
         var results = complete  // by run index: complete on disk, or trained here
         var trained = [RunResult](), busy = 0
         while true {
             sweep.claimed = claimed
             let batch = sweep.plan.runs.filter { results[$0.index] == nil }
-            let finished = Mutex([RunResult]())
-            let busyHere = Atomic<Int>(0)
-            let current = sweep, batchData = data
-            WorkerPool.run(batch, workers: jobs) { run, pool in
-                guard !cancellation.isCancelled else { return }
-                let result = current.executeLocked(run, data: batchData[run.index]!, progress: progress)
-                switch result.status {
-                case .busy: busyHere.add(1, ordering: .relaxed)
-                case .interrupted: break
-                default:
-                    progress.finished(result)
-                    finished.withLock { $0.append(result) }
-                    if result.status == .failed && (failFast || result.writeError != nil) { cancellation.cancel() }
-                }
-                if cancellation.isCancelled { pool.removeQueued { _ in true } }
-            }
-            for r in finished.withLock({ $0 }) {
+            let (done, busyHere) = sweep.plan.scheduler != nil
+                ? sweep.runScheduled(existing: results, data: data, progress: progress,
+                                     configurations: (batch.map(\.configurationIndex).min() ?? 0)..<sweep.plan.configurationCount)
+                : sweep.runBatch(batch, data: data, progress: progress)
+            for r in done {
                 results[r.run.index] = r
                 trained.append(r)
             }
-            busy += busyHere.load(ordering: .relaxed)
-            guard !cancellation.isCancelled, busyHere.load(ordering: .relaxed) == 0,
+            busy += busyHere
+            guard !cancellation.isCancelled, busyHere == 0,
                   let next = try sweep.plan.nextBatch(results: Array(results.values)) else { break }
             // The new trials' runs: their data, and any already complete on disk (a rerun).
             sweep.plan = next
             data = try next.buildData()
             let fresh = next.runs.filter { results[$0.index] == nil }
-            let (done, newClaims) = try sweep.folder.claimRuns(fresh, data: data, force: force)
-            for (i, r) in done { results[i] = r; complete[i] = r }
+            let (onDisk, newClaims) = try sweep.folder.claimRuns(fresh, data: data, force: force)
+            for (i, r) in onDisk { results[i] = r; complete[i] = r }
             claimed.merge(newClaims) { $1 }
         }
         // Every status waiting is written before the summaries read them from disk.
-        let unwritten = sweep.statusCommit!.drain()
+        let unwritten = sweep.statusCommit?.drain() ?? [:]
         let written = Self.failing(trained, unwritten: unwritten)
         sweep.statusCommit = nil
         var report = try sweep.conclude(existing: complete, trained: written, busy: busy, drawn: [:], data: data, progress: progress)
         report.skipped = complete.count
         return report
+    }
+
+    /// One batch's runs, side by side: those that ended (not busy, not interrupted), and how
+    /// many another process holds.
+    func runBatch(_ batch: [PlannedRun], data: [Int: LoadedData], progress: Progress) -> (finished: [RunResult], busy: Int) {
+        let finished = Mutex([RunResult]())
+        let busy = Atomic<Int>(0)
+        WorkerPool.run(batch, workers: jobs) { run, pool in
+            guard !cancellation.isCancelled else { return }
+            let result = executeLocked(run, data: data[run.index]!, progress: progress)
+            switch result.status {
+            case .busy: busy.add(1, ordering: .relaxed)
+            case .interrupted: break
+            default:
+                progress.finished(result)
+                finished.withLock { $0.append(result) }
+                if result.status == .failed && (failFast || result.writeError != nil) { cancellation.cancel() }
+            }
+            if cancellation.isCancelled { pool.removeQueued { _ in true } }
+        }
+        return (finished.withLock { $0 }, busy.load(ordering: .relaxed))
     }
 }

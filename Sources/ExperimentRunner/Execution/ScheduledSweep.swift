@@ -10,13 +10,17 @@ import Synchronization
 /// on from the checkpoints). A promoted run continues from its checkpoint, never from the
 /// start, and ends bit for bit as a run trained straight through.
 extension Sweep {
-    func runScheduled(existing: [Int: RunResult], data: [Int: LoadedData], progress: Progress) -> (trained: [RunResult], busy: Int) {
+    /// - Parameter configurations: the configurations to schedule (nil: all of the plan's): a
+    ///   BOHB batch's, scheduled among themselves.
+    func runScheduled(existing: [Int: RunResult], data: [Int: LoadedData], progress: Progress,
+                      configurations: Range<Int>? = nil) -> (trained: [RunResult], busy: Int) {
         guard let scheduler = plan.scheduler, let epochs = plan.runs.first?.spec.training.epochs else { return ([], 0) }
+        let scheduled = configurations ?? 0..<plan.configurationCount
         // --force: every run starts over, once; later rungs then go on from the checkpoints
         // this process writes.
         var copy = self
         if force {
-            for run in assignedRuns {
+            for run in assignedRuns where scheduled.contains(run.configurationIndex) {
                 folder.run(run).removeStatus()
                 folder.run(run).removeCheckpoint()
             }
@@ -25,8 +29,10 @@ extension Sweep {
         // Going on from a rung's checkpoint is the schedule's own business, not news.
         copy.announcesResumes = false
         let sweep = copy
-        let brackets = scheduler.brackets(configurations: plan.configurationCount, epochs: epochs)
-        let runsOf = Dictionary(grouping: plan.runs, by: \.configurationIndex)
+        let brackets = scheduler.brackets(configurations: scheduled.count, epochs: epochs).map { b in
+            SchedulerSpec.Bracket(configurations: b.configurations.map { $0 + scheduled.lowerBound }, rungs: b.rungs)
+        }
+        let runsOf = Dictionary(grouping: plan.runs.filter { scheduled.contains($0.configurationIndex) }, by: \.configurationIndex)
         /// The latest result of each run: complete on disk, trained here, or paused at a rung.
         let latest = Mutex(existing)
         let finished = Mutex([RunResult]())

@@ -110,14 +110,16 @@ public enum SearchPlots {
     }
 
     /// history.csv: configuration (1-based, in plan order: the order the search made them),
-    /// its id, its mean objective (empty when none of its seeds finished), and the best so far.
+    /// its id, its mean objective (empty when none of its seeds finished), and the best so far
+    /// (over the configurations that finished, not those a scheduler stopped).
     public static func historyCSV(_ plan: SweepPlan, ranked: [Summary.ConfigurationRow]) -> String? {
         guard plan.search != nil else { return nil }
         var out = CSV.line(["configuration", "id", "objective", "best_so_far"])
         var best: Double?
         for row in ranked.sorted(by: { $0.index < $1.index }) {
             let value = row.troubled ? nil : row.mean.flatMap { $0.isNaN ? nil : $0 }
-            if let v = value, best.map({ plan.objective.isBetter(v, than: $0) }) ?? true { best = v }
+            // A configuration a scheduler stopped has its value at an earlier rung: shown, never the best.
+            if let v = value, row.stopped == 0, best.map({ plan.objective.isBetter(v, than: $0) }) ?? true { best = v }
             out += CSV.line([String(row.index + 1), row.configurationID, value.map(CSV.number) ?? "", best.map(CSV.number) ?? ""])
         }
         return out

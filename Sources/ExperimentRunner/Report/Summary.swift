@@ -230,6 +230,10 @@ public enum Summary {
         let trained = results.reduce(0) { $0 + $1.epochs }, full = plan.runs.count * epochs
         out += "\(PlanReport.grouped(trained)) epochs trained, summed over runs, against \(PlanReport.grouped(full)) for the full grid "
         out += "(\(plan.runs.count) runs × \(epochs))" + (full > 0 ? String(format: ": %.1f%%.", Double(trained) / Double(full) * 100) : ".")
+        if plan.isAdaptive, let search = plan.search {
+            out += " BOHB: each batch of \(search.batch) trials is scheduled among itself, and TPE proposes the next from the highest rung "
+            out += "that \(search.startupTrials) trials reached (random until one has)."
+        }
         return out
     }
 

@@ -46,6 +46,45 @@ extension SweepPlan {
         }
     }
 
+    /// BOHB (a tpe search with a scheduler, after Falkner et al., 2018): the rung the next
+    /// batch's estimator is fit on, the highest whose epoch at least `startup_trials` trials
+    /// reached, with each of those trials' objective there (lower better; the best of its
+    /// configurations, each the mean over its seeds at that epoch; NaN where a seed diverged).
+    /// nil while no rung has enough: the batch is random. The rungs are those of a batch's
+    /// brackets.
+    public func modelRung(_ results: [RunResult]) -> (epoch: Int, observations: [(trial: Int, loss: Double)])? {
+        guard let scheduler, let search, let epochs = runs.first?.spec.training.epochs else { return nil }
+        let trials = proposedTrials.count
+        guard trials > 0 else { return nil }
+        let combinations = configurationCount / trials
+        let byConfiguration = Dictionary(grouping: results, by: \.run.configurationIndex)
+        let runsPerConfiguration = Dictionary(grouping: runs, by: \.configurationIndex).mapValues(\.count)
+        /// A configuration's mean at `epoch` as a loss; nil when a seed did not reach it.
+        func value(_ c: Int, at epoch: Int) -> Double? {
+            let done = byConfiguration[c] ?? []
+            guard !done.isEmpty, done.count == runsPerConfiguration[c] else { return nil }
+            var total = 0.0
+            for r in done {
+                if r.status == .diverged { return .nan }
+                guard r.status == .completed || r.status == .stopped, epoch < r.rows.count,
+                      let v = objective.value(r.rows[epoch].record) else { return nil }
+                total += v
+            }
+            return objective.loss(total / Double(done.count))
+        }
+        let rungs = Set(scheduler.brackets(configurations: search.batch, epochs: epochs).flatMap(\.rungs)).sorted(by: >)
+        for epoch in rungs {
+            var observations = [(trial: Int, loss: Double)]()
+            for t in 0..<trials {
+                let values = ((t * combinations)..<((t + 1) * combinations)).compactMap { value($0, at: epoch) }
+                guard !values.isEmpty else { continue }
+                observations.append((t, values.filter { !$0.isNaN }.min() ?? .nan))
+            }
+            if observations.count >= search.startupTrials { return (epoch, observations) }
+        }
+        return nil
+    }
+
     /// The plan with the next batch of trials proposed from `results` (every run of the plan
     /// must be among them, complete); nil when the search has all its trials, or a run of the
     /// plan has no result yet.
@@ -54,8 +93,13 @@ extension SweepPlan {
         let done = Set(results.filter { $0.status != .failed && $0.status != .interrupted && $0.status != .busy && $0.status != .paused }.map(\.run.index))
         guard runs.allSatisfy({ done.contains($0.index) }) else { return nil }
         let proposed = proposedTrials
-        let finished = zip(proposed, trialObjectives(results)).map { values, losses in
-            TPESampler.Observation(point: zip(search.dimensions, values).map { $0.distribution.internal(of: $1) }, losses: losses)
+        func point(_ t: Int) -> [Double] { zip(search.dimensions, proposed[t]).map { $0.distribution.internal(of: $1) } }
+        let finished: [FinishedTrial]
+        if scheduler != nil {
+            // BOHB: the trials that reached the model's rung, at it; none yet: random.
+            finished = modelRung(results).map { rung in rung.observations.map { FinishedTrial(point: point($0.trial), loss: $0.loss) } } ?? []
+        } else {
+            finished = trialObjectives(results).enumerated().map { FinishedTrial(point: point($0), losses: $1) }
         }
         let next = search.tpe.propose(first: proposed.count, count: min(search.batch, search.trials - proposed.count), finished: finished)
         return try SweepPlan(json: specJSON, file: file, proposed: proposed + next.map(search.external), reusing: self)
