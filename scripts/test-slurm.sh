@@ -2,7 +2,8 @@
 # make test-slurm: a real single-node Slurm on this machine, without systemd. Installs
 # munge and Slurm when missing, starts them on localhost, submits a 4-shard sweep with
 # `backprop slurm --submit`, waits for it, checks that the merged summary equals a local
-# `--jobs 2` run of the same spec number for number, and stops the daemons it started.
+# `--jobs 2` run of the same spec number for number (a grid, successive halving rung step by
+# rung step, and a TPE search batch by batch), and stops the daemons it started.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -159,4 +160,24 @@ grep -q "stopped 12 at epoch 10" "$local/summary.md"
 same_results "$local" "$cluster" 18
 [ -z "$(find "$cluster" -name checkpoint.bin)" ]
 echo "successive halving on Slurm, 4 rung steps x 4 shards, 18 runs: every decision, the summary and every run equal the local run"
-echo "test-slurm: 2 passed, 0 failed"
+
+echo "Submitting a 2-shard TPE search, one array per batch..."
+TSPEC="$ROOT/experiments/moons-tpe.json"
+TSETS=(--set search.trials=12 --set search.startup_trials=4 --set training.epochs=40)
+out=$("$BIN" slurm "$TSPEC" "${TSETS[@]}" --shards 2 --cpus-per-task 1 --time 10 \
+      --results "$WORK/cluster" --output-dir "$WORK/out" --submit)
+echo "$out"
+jobs=$(echo "$out" | sed -n 's/.*array jobs \([0-9,]*\) .*summary job \([0-9]*\).*/\1,\2/p')
+[ -n "$jobs" ]
+for i in $(seq 600); do
+  [ -z "$(squeue -h -j "$jobs" 2>/dev/null)" ] && break
+  [ "$i" = 600 ] && { echo "the tpe jobs did not finish in 5 minutes" >&2; squeue >&2; exit 1; }
+  sleep 0.5
+done
+BACKPROP_GNUPLOT=/nonexistent "$BIN" run "$TSPEC" "${TSETS[@]}" --jobs 2 --results "$WORK/local" --quiet >/dev/null
+cluster="$WORK/cluster/moons-tpe" local="$WORK/local/moons-tpe"
+grep -q "summarized 12 complete runs" "$WORK"/out/moons-tpe-summary-*.out
+diff "$local/trials.csv" "$cluster/trials.csv"
+same_results "$local" "$cluster" 12
+echo "tpe on Slurm, 3 batches x 2 shards, 12 runs: every proposal, the summary and every run equal the local run"
+echo "test-slurm: 3 passed, 0 failed"

@@ -49,12 +49,17 @@ struct Run: ParsableCommand, ReadsInput {
     @Option(help: ArgumentHelp("With --shard, for a spec with a scheduler: train rung step k (from 0) of this shard's runs, after replaying the decisions of the steps before it from the results folder. `backprop slurm` writes one array per step.", valueName: "k"))
     var rung: Int?
 
+    @Option(help: ArgumentHelp("With --shard, for a tpe search: train batch k (from 0) of this shard's runs, after proposing the batches before it again from the runs in the results folder. `backprop slurm` writes one array per batch.", valueName: "k"))
+    var batch: Int?
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if results.isEmpty { throw ValidationError("--results must name a folder (it is \"\")") }
         if let name, let problem = ExperimentSpec.nameProblem(name) { throw ValidationError("--name \(problem): use ASCII letters, digits, '-', '_', '.' and '+'") }
         if let shard { _ = try Self.parseShard(shard) }
         if rung != nil && shard == nil { throw ValidationError("--rung goes with --shard (a scheduled sweep on shards, rung step by rung step)") }
+        if batch != nil && shard == nil { throw ValidationError("--batch goes with --shard (a tpe search on shards, batch by batch)") }
+        if let batch, batch < 0 { throw ValidationError("--batch must be 0 or more") }
     }
 
     static func parseShard(_ text: String) throws -> (index: Int, count: Int) {
@@ -77,18 +82,18 @@ struct Run: ParsableCommand, ReadsInput {
             sweep.cancellation = Interruption.cancellation
             sweep.shard = try shard.map(Self.parseShard)
             sweep.rung = rung
+            sweep.searchBatch = batch
             sweep.plots = plots
             let expected = sweep.expectedRuns, configurations = plan.configurationCount * expected / max(plan.runs.count, 1)
             let progress = Progress(style: Progress.automaticStyle(quiet: quiet), total: expected)
-            let report = try sweep.run(progress: progress) { skipped in
-                let assigned = plan.isAdaptive ? expected : sweep.assignedRuns.count
+            let report = try sweep.run(progress: progress) { skipped, assigned in
                 let toTrain = assigned - skipped
                 progress.total = toTrain
                 if gnuplot == nil && plots != .none { printError("warning: " + Gnuplot.Failure.notInstalled.description) }
                 let seeds = plan.runs.count / max(plan.configurationCount, 1)
                 var line = "\(plan.name): \(expected) run\(expected == 1 ? "" : "s") (\(configurations) configuration\(configurations == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"))"
                 if let search = plan.search, plan.isAdaptive { line += "; tpe proposes \(search.batch) trial\(search.batch == 1 ? "" : "s") at a time from the results before" }
-                if let shard = sweep.shard { line += "; shard \(shard.index)/\(shard.count): \(assigned) of them" }
+                if let shard = sweep.shard { line += "; shard \(shard.index)/\(shard.count)" + (batch.map { ", batch \($0)" } ?? "") + ": \(assigned) of them" }
                 if skipped > 0 { line += "; \(skipped) already complete, skipped (--force trains them again)" }
                 if toTrain > 0 { line += "; training \(toTrain), \(min(jobs, toTrain)) at once" }
                 progress.note(line)

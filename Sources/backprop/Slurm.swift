@@ -62,16 +62,22 @@ struct Slurm: ParsableCommand, ReadsInput {
                 if let problem = SlurmJob.problem(value, option: option, directive: directive) { throw OptionError(problem) }
             }
             let plan = try spec.plan()
-            if plan.isAdaptive {
-                throw SpecError(file: plan.file, path: "search.sampler", message: "a tpe search proposes each batch from the results of the last: run it with backprop run (Slurm chains of batches are not supported yet)")
+            if plan.isAdaptive && plan.scheduler != nil {
+                throw SpecError(file: plan.file, path: "scheduler", message: "BOHB schedules each batch among itself in one process: run it with backprop run")
             }
+            // A tpe search: its runs in all, and a batch's (what one array trains).
+            let runs = Sweep(plan: plan, jobs: 1, gnuplot: nil).expectedRuns
+            let perStep = plan.isAdaptive ? plan.runs.count : runs
             var job = SlurmJob(
                 executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
                 spec: absolute(spec.spec), overrides: spec.overrides, results: resultsPath, name: plan.name,
-                shards: min(shards ?? min(plan.runs.count, 1000), plan.runs.count), runs: plan.runs.count,
+                shards: min(shards ?? min(perStep, 1000), perStep), runs: runs,
                 arrayParallelism: arrayParallelism, time: time, cpusPerTask: cpusPerTask, partition: partition,
                 outputDirectory: absolute(outputDir ?? resultsPath + "/" + plan.name + "/slurm"))
-            if let s = plan.scheduler, let epochs = plan.runs.first?.spec.training.epochs {
+            if plan.isAdaptive, let search = plan.search {
+                job.rungSteps = (search.trials + search.batch - 1) / search.batch
+                job.step = "batch"
+            } else if let s = plan.scheduler, let epochs = plan.runs.first?.spec.training.epochs {
                 job.rungSteps = s.brackets(configurations: plan.configurationCount, epochs: epochs).map(\.rungs.count).max()
             }
             try ResultsDirectory(root: resultsPath, name: plan.name).refuseLinks()
@@ -85,11 +91,11 @@ struct Slurm: ParsableCommand, ReadsInput {
             try ResultsDirectory.writeAtomically(job.summaryScript, to: job.summaryScriptPath, userFolder: outputDir != nil)
             return job
         }()
-        print("\(job.name): \(job.runs) runs in \(job.shards) array tasks" + (job.rungSteps.map { ", one array per rung step (\($0))" } ?? ""))
+        print("\(job.name): \(job.runs) runs in \(job.shards) array tasks" + (job.rungSteps.map { ", one array per \(job.stepName) (\($0))" } ?? ""))
         print((job.arrayScriptPaths + [job.summaryScriptPath]).map { "  " + $0 }.joined(separator: "\n"))
         if let steps = job.rungSteps {
             guard submit else {
-                print("submit with: backprop slurm ... --submit (each rung step's array after the previous, then the summary)")
+                print("submit with: backprop slurm ... --submit (each \(job.stepName)'s array after the previous, then the summary)")
                 return
             }
             var previous: String?
@@ -100,7 +106,7 @@ struct Slurm: ParsableCommand, ReadsInput {
                 previous = id
             }
             let summary = try sbatch(["--dependency=afterany:\(previous!)", job.summaryScriptPath])
-            print("submitted: array jobs \(arrays.joined(separator: ",")) (one per rung step, \(job.shards) tasks each, each after the previous), summary job \(summary) (after the last)")
+            print("submitted: array jobs \(arrays.joined(separator: ",")) (one per \(job.stepName), \(job.shards) tasks each, each after the previous), summary job \(summary) (after the last)")
             print("results: \(job.results)/\(job.name)/summary.md once job \(summary) has run")
             return
         }

@@ -133,6 +133,42 @@ import TestSupport
         #expect(try read(b + "/tpe/summary.md") == summary)
     }
 
+    /// On shards, batch by batch (as `backprop slurm` chains its arrays): each shard proposes
+    /// the batch again from the runs on disk, and the merged folder is the single process's.
+    /// A batch asked for before the one before it is complete is refused, naming it.
+    @Test func theSameTrialsOnShardsBatchByBatch() async throws {
+        let single = temporaryDirectory(), sharded = temporaryDirectory()
+        defer { for d in [single, sharded] { try? FileManager.default.removeItem(atPath: d) } }
+        _ = try await Self.run(single, jobs: 2)
+        let plan = try SweepPlan(json: try JSONParser.parse(Self.spec), file: "tpe.json")
+        func shard(_ i: Int, batch k: Int) async throws -> Sweep.Report {
+            var sweep = Sweep(plan: plan, jobs: 1, resultsRoot: sharded, gnuplot: nil)
+            sweep.shard = (i, 3)
+            sweep.searchBatch = k
+            return try await sweep.run(progress: Progress(style: .quiet, total: 0))
+        }
+        _ = try await shard(0, batch: 0)
+        do {
+            _ = try await shard(0, batch: 1)
+            Issue.record("batch 1 proposed before batch 0 was complete")
+        } catch let error as SpecError {
+            #expect(error.message.hasPrefix("--batch 1 cannot be proposed yet: batch 0 has 4 runs not complete"), "\(error)")
+        }
+        var trained = 2  // shard 0 of batch 0: runs 0 and 3 of its 6
+        for i in 1..<3 { trained += try await shard(i, batch: 0).trained.count }
+        for k in 1..<5 {
+            for i in 0..<3 {
+                let report = try await shard(i, batch: k)
+                #expect(report.missing == 0 && report.results.allSatisfy { $0.run.configurationIndex / 2 >= 3 * k })
+                trained += report.trained.count
+            }
+        }
+        #expect(trained == 28)
+        _ = try SweepReport.forResults(sharded + "/tpe", gnuplot: nil).summarize(progress: Progress(style: .quiet, total: 0))
+        #expect(try read(sharded + "/tpe/trials.csv") == read(single + "/tpe/trials.csv"))
+        #expect(try read(sharded + "/tpe/summary.md") == read(single + "/tpe/summary.md"))
+    }
+
     /// Learning from the trials: on a known objective (the distance of log lr from log 0.05 and
     /// of the momentum from 0.8), TPE's proposals after its random start come far closer to the
     /// optimum than the random sampler's trials of the same seed.

@@ -19,7 +19,12 @@ public struct SlurmJob: Sendable {
     public var outputDirectory: String
     /// A spec with a scheduler: how many rung steps, each a job array of its own (`--rung k`),
     /// each after the previous (afterany: a step whose tasks failed makes the next say so).
+    /// A tpe search: how many batches, the same way (`--batch k`, `step` "batch").
     public var rungSteps: Int? = nil
+    /// What a step is: "rung" (its option `--rung`, scripts `<name>.rung<k>.sbatch`) or "batch".
+    public var step = "rung"
+    /// The step in words: "rung step" or "batch".
+    public var stepName: String { step == "rung" ? "rung step" : "batch" }
 
     public init(executable: String, spec: String, overrides: [String], results: String, name: String, shards: Int, runs: Int,
                 arrayParallelism: Int?, time: String?, cpusPerTask: Int, partition: String?, outputDirectory: String) {
@@ -71,7 +76,7 @@ public struct SlurmJob: Sendable {
     }
 
     public var arrayScriptPath: String { outputDirectory + "/\(name).array.sbatch" }
-    public func rungScriptPath(_ step: Int) -> String { outputDirectory + "/\(name).rung\(step).sbatch" }
+    public func rungScriptPath(_ k: Int) -> String { outputDirectory + "/\(name).\(step)\(k).sbatch" }
     /// Every array script, in submission order.
     public var arrayScriptPaths: [String] { rungSteps.map { (0..<$0).map(rungScriptPath) } ?? [arrayScriptPath] }
     public var summaryScriptPath: String { outputDirectory + "/\(name).summary.sbatch" }
@@ -82,7 +87,7 @@ public struct SlurmJob: Sendable {
     public func arrayScript(rung: Int?) -> String {
         var lines = ["#!/bin/bash"]
         if let rung, let steps = rungSteps {
-            lines += ["# backprop: rung step \(rung) of \(steps) of \(name) (\(runs) runs) in \(shards) shards, one per array task. Written by",
+            lines += ["# backprop: \(stepName) \(rung) of \(steps) of \(name) (\(runs) runs) in \(shards) shards, one per array task. Written by",
                       "# `backprop slurm`; submit every step with `backprop slurm ... --submit` (each after the previous, then the summary)."]
         } else {
             lines += ["# backprop: \(runs) runs of \(name) in \(shards) shards, one per array task. Written by `backprop slurm`;",
@@ -90,16 +95,16 @@ public struct SlurmJob: Sendable {
                       "#   sbatch --dependency=afterany:$jid \(Self.quoted(summaryScriptPath))"]
         }
         lines += [
-            "#SBATCH --job-name=backprop-\(name)" + (rung.map { "-rung\($0)" } ?? ""),
+            "#SBATCH --job-name=backprop-\(name)" + (rung.map { "-\(step)\($0)" } ?? ""),
             "#SBATCH --array=0-\(shards - 1)" + (arrayParallelism.map { "%\($0)" } ?? ""),
             "#SBATCH --cpus-per-task=\(cpusPerTask)",
-            "#SBATCH --output=\(outputDirectory)/\(name)" + (rung.map { "-rung\($0)" } ?? "") + "-%A_%a.out",
+            "#SBATCH --output=\(outputDirectory)/\(name)" + (rung.map { "-\(step)\($0)" } ?? "") + "-%A_%a.out",
             "#SBATCH --requeue",
         ] + common
         lines += ["set -eu", ""]
         var command = [Self.quoted(executable), "run", Self.quoted(spec),
                        "--shard", "\"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\"",
-                       "--jobs", String(cpusPerTask), "--results", Self.quoted(results)] + (rung.map { ["--rung", String($0)] } ?? [])
+                       "--jobs", String(cpusPerTask), "--results", Self.quoted(results)] + (rung.map { ["--" + step, String($0)] } ?? [])
         for o in overrides { command += ["--set", Self.quoted(o)] }
         lines.append("exec " + command.joined(separator: " "))
         return lines.joined(separator: "\n") + "\n"

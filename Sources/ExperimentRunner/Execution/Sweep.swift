@@ -32,6 +32,9 @@ public struct Sweep: Sendable {
     /// A scheduled sweep on shards runs one rung step per invocation (`--rung k`, one Slurm
     /// array per step): the decisions of the steps before it are read from disk.
     public var rung: Int?
+    /// A tpe search on shards runs one batch per invocation (`--batch k`, one Slurm array per
+    /// batch): the batches before it are proposed again from the runs on disk.
+    public var searchBatch: Int?
 
     /// The runs this process is responsible for: all of them, or its shard's.
     public var assignedRuns: [PlannedRun] {
@@ -90,7 +93,9 @@ public struct Sweep: Sendable {
         return plan.runs.count / plan.proposedTrials.count * search.trials
     }
 
-    public func run(progress: Progress, starting: ((Int) -> Void)? = nil) throws -> Report {
+    /// - Parameter starting: called once the spec, the data and the folder are checked, with
+    ///   how many runs are complete already and how many this process is responsible for.
+    public func run(progress: Progress, starting: ((_ skipped: Int, _ assigned: Int) -> Void)? = nil) throws -> Report {
         try directory.refuseLinks()
         var session = Provenance.current(command: commandLine, precisions: Set(plan.runs.map(\.spec.training.precision.rawValue)).sorted())
         var sweep = self
@@ -109,11 +114,14 @@ public struct Sweep: Sendable {
         return report
     }
 
-    func runSession(progress: Progress, starting: ((Int) -> Void)?, begin: () throws -> Void) throws -> Report {
+    func runSession(progress: Progress, starting: ((Int, Int) -> Void)?, begin: () throws -> Void) throws -> Report {
         if plan.scheduler != nil && (shard == nil) != (rung == nil) {
             throw SpecError(file: plan.file, path: "scheduler", message: shard == nil
                 ? "--rung is for a scheduled sweep on shards (with --shard)"
                 : "a scheduled sweep on shards runs rung by rung: add --rung k (backprop slurm writes one array per rung)")
+        }
+        if searchBatch != nil {
+            throw SpecError(file: plan.file, path: "search", message: "--batch is for a tpe search, whose trials are proposed batch by batch; this spec plans them all")
         }
         if plan.scheduler == nil && rung != nil {
             throw SpecError(file: plan.file, path: "scheduler", message: "--rung needs a scheduler in the spec")
@@ -127,7 +135,7 @@ public struct Sweep: Sendable {
         let data = try plan.buildData()
         let (existing, claimed) = try folder.claimRuns(assignedRuns, data: data, force: force)
         try begin()
-        starting?(existing.count)
+        starting?(existing.count, assignedRuns.count)
         if shard == nil || shard?.index == 0 {
             try ResultsDirectory.writeAtomically(folder.specText, to: directory.path + "/spec.json")
         }
