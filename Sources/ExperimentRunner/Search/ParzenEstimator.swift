@@ -30,6 +30,7 @@ public struct ParzenEstimator: Sendable {
     }
 
     let weights: [Double]
+    let logWeights: [Double]
     let kernels: [Kernels]
 
     static let priorWeight = 1.0
@@ -57,6 +58,7 @@ public struct ParzenEstimator: Sendable {
         w.append(n == 0 ? 1 : Self.priorWeight)
         let total = w.reduce(0, +)
         weights = w.map { $0 / total }
+        logWeights = weights.map { Foundation.log($0) }
         kernels = space.indices.map { d in Self.kernels(observations.map { $0[d] }, space[d]) }
     }
 
@@ -153,7 +155,7 @@ public struct ParzenEstimator: Sendable {
 
     /// log p(x): the log of the weighted sum of the kernels' products.
     public func logDensity(_ x: Point) -> Double {
-        var perKernel = weights.map { Foundation.log($0) }
+        var perKernel = logWeights
         for (d, k) in kernels.enumerated() {
             for (i, v) in Self.logDensities(k, at: x[d]).enumerated() { perKernel[i] += v }
         }
@@ -167,29 +169,58 @@ public struct ParzenEstimator: Sendable {
     /// choice), as Optuna does.
     public func logDensities(_ points: [Point]) -> [Double] {
         let n = weights.count
-        let logWeights = weights.map { Foundation.log($0) }
         var sums = [Double](repeating: 0, count: points.count * n)
         sums.withUnsafeMutableBufferPointer { sums in
             for i in points.indices { for j in 0..<n { sums[i * n + j] = logWeights[j] } }
             for (d, k) in kernels.enumerated() {
-                var discrete = true
-                if case let .numeric(_, _, _, _, _, integer, _, _) = k, integer == nil { discrete = false }
+                switch k {
+                case let .numeric(mu, sigma, low, high, log, nil, normalizer, _):
+                    // A real: each kernel's log density added in place (`logDensities(_:at:)`'s
+                    // numbers, without an array per point).
+                    mu.withUnsafeBufferPointer { mu in sigma.withUnsafeBufferPointer { sigma in normalizer.withUnsafeBufferPointer { normalizer in
+                        for (i, x) in points.enumerated() {
+                            let v = log ? Foundation.log(x[d]) : x[d]
+                            let row = sums.baseAddress! + i * n
+                            guard v >= low, v <= high else {
+                                for j in 0..<n { row[j] += -.infinity }
+                                continue
+                            }
+                            for j in 0..<n {
+                                let z = (v - mu[j]) / sigma[j]
+                                row[j] += -z * z / 2 - TruncatedNormal.logRoot2Pi - normalizer[j]
+                            }
+                        }
+                    } } }
+                    continue
+                case let .categorical(_, logRows):
+                    for (i, x) in points.enumerated() {
+                        let c = Int(x[d])
+                        for j in 0..<n { sums[i * n + j] += logRows[j][c] }
+                    }
+                    continue
+                default: break
+                }
                 var cache = [Double: [Double]]()
                 for (i, x) in points.enumerated() {
+                    // An integer: its kernels' masses once per distinct value.
                     let values: [Double]
-                    if discrete, let cached = cache[x[d]] { values = cached } else {
+                    if let cached = cache[x[d]] { values = cached } else {
                         values = Self.logDensities(k, at: x[d])
-                        if discrete { cache[x[d]] = values }
+                        cache[x[d]] = values
                     }
                     values.withUnsafeBufferPointer { v in for j in 0..<n { sums[i * n + j] += v[j] } }
                 }
             }
         }
-        return points.indices.map { i in
-            let row = sums[(i * n)..<((i + 1) * n)]
-            var m = row.max() ?? -.infinity
-            if m == -.infinity { m = 0 }
-            return Foundation.log(row.reduce(0) { $0 + Foundation.exp($1 - m) }) + m
+        return sums.withUnsafeBufferPointer { sums in
+            points.indices.map { i in
+                let row = UnsafeBufferPointer(rebasing: sums[(i * n)..<((i + 1) * n)])
+                var m = row.max() ?? -.infinity
+                if m == -.infinity { m = 0 }
+                var total = 0.0
+                for v in row { total += Foundation.exp(v - m) }
+                return Foundation.log(total) + m
+            }
         }
     }
 

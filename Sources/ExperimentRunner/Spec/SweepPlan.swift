@@ -32,6 +32,8 @@ public struct SweepPlan: Sendable {
     public var seedCount: Int
     /// The spec's `report.curves`.
     public var reportCurves: Int
+    /// How many configurations have each id before its "#k" suffix (ids are made unique so).
+    var configurationIDCounts = [String: Int]()
 
     /// The most runs a plan holds; `run` asks for --yes above 100,000.
     public static let maximumRuns = 1_000_000
@@ -156,7 +158,16 @@ public struct SweepPlan: Sendable {
         var runs = [PlannedRun]()
         var seenIDs = [String: Int]()
         let reused: (configurations: Int, runs: [PlannedRun]) = previous.map { ($0.configurationCount, $0.runs) } ?? (0, [])
+        // A plan that grows a previous one takes its configurations as they are, and their ids'
+        // counts with them (a plan cut shorter than the previous counts its ids again).
+        let count = configurationCount
+        let inherited = previous.map { $0.configurationCount <= count } ?? false
+        if inherited, let previous {
+            seenIDs = previous.configurationIDCounts
+            runs = previous.runs
+        }
         for (c, (trial, combination)) in trials.indices.flatMap({ t in combinations.map { (t, $0) } }).enumerated() {
+            if inherited && c < reused.configurations { continue }
             let reuse = c < reused.configurations
             var config = base
             var swept = [(label: String, value: JSONValue)]()
@@ -214,6 +225,7 @@ public struct SweepPlan: Sendable {
             }
         }
         self.runs = runs
+        configurationIDCounts = seenIDs
         seedCount = Set(runs.map(\.seed)).count
         if let s = json["scheduler"] {
             let epochs = Set(runs.map(\.spec.training.epochs))
