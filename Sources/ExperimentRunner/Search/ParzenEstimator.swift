@@ -73,14 +73,18 @@ public struct ParzenEstimator: Sendable {
                 return .categorical([row], log: [row.map { Foundation.log($0) }])
             }
             let kernelCount = Double(n + 1)
-            var rows = [[Double]]()
-            for v in values + [-1] {
+            // A kernel's row depends only on its choice (the prior's: on none), so each of the
+            // count + 1 rows, and its logs, is made once and shared.
+            func row(_ v: Int) -> [Double] {
                 var row = [Double](repeating: priorWeight / kernelCount, count: count)
-                if v >= 0 { row[Int(v)] += 1 }
+                if v >= 0 { row[v] += 1 }
                 let sum = row.reduce(0, +)
-                rows.append(row.map { $0 / (sum == 0 ? 1 : sum) })
+                return row.map { $0 / (sum == 0 ? 1 : sum) }
             }
-            return .categorical(rows, log: rows.map { $0.map { Foundation.log($0) } })
+            let distinct = (-1..<count).map(row)
+            let logs = distinct.map { $0.map { Foundation.log($0) } }
+            let choices = values.map { Int($0) } + [-1]
+            return .categorical(choices.map { distinct[$0 + 1] }, log: choices.map { logs[$0 + 1] })
         case let .uniform(a, b): (low, high) = (a, b)
         case let .logUniform(a, b): (low, high, log) = (a, b, true)
         case let .int(a, b, isLog):
@@ -94,7 +98,8 @@ public struct ParzenEstimator: Sendable {
             high = Foundation.log(high)
         }
         // Each kernel's σ: the larger gap to its sorted neighbours, the range's ends included.
-        let order = mus.indices.sorted { mus[$0] < mus[$1] }
+        // Stable, so equal values keep trial order (pairs sort faster than indices into mus).
+        let order = zip(mus, mus.indices).sorted { $0.0 < $1.0 }.map(\.1)
         var sorted: [Double] = [low]
         for i in order { sorted.append(mus[i]) }
         sorted.append(high)

@@ -69,10 +69,12 @@ public struct TPESampler: TrialSampler {
         let good = finished.indices.filter(below.contains).map { finished[$0].point }
         let bad = finished.indices.filter { !below.contains($0) }.map { finished[$0].point } + running
         let sub = dimensions.map { space[$0] }
+        let all = dimensions == Array(space.indices)
+        func project(_ points: [[Double]]) -> [[Double]] { all ? points : points.map { p in dimensions.map { p[$0] } } }
         // Multi-objective TPE weighs each good trial 1 (Optuna 5.1's weights_below).
-        return (ParzenEstimator(observations: good.map { p in dimensions.map { p[$0] } }, space: sub,
+        return (ParzenEstimator(observations: project(good), space: sub,
                                 weights: multiObjective ? [Double](repeating: 1, count: good.count) : nil),
-                ParzenEstimator(observations: bad.map { p in dimensions.map { p[$0] } }, space: sub))
+                ParzenEstimator(observations: project(bad), space: sub))
     }
 
     /// The trials l is fit to (their positions in `finished`), in trial order.
@@ -84,11 +86,10 @@ public struct TPESampler: TrialSampler {
     /// One objective: the best γ(n) by loss (a stable sort: ties go to the earlier trial; NaN is
     /// the worst).
     static func goodTrials(_ finished: [Observation]) -> Set<Int> {
-        let order = finished.indices.sorted { a, b in
-            let x = finished[a].loss.isNaN ? .infinity : finished[a].loss, y = finished[b].loss.isNaN ? .infinity : finished[b].loss
-            return x != y ? x < y : a < b
+        let order = finished.indices.map { ($0, finished[$0].loss.isNaN ? Double.infinity : finished[$0].loss) }.sorted { a, b in
+            a.1 != b.1 ? a.1 < b.1 : a.0 < b.0
         }
-        return Set(order.prefix(gamma(finished.count)))
+        return Set(order.prefix(gamma(finished.count)).map(\.0))
     }
 
     /// Several objectives (MOTPE, Optuna 5.1's `_split_complete_trials_multi_objective`):
