@@ -23,15 +23,13 @@ extension SweepPlan {
         let trials = proposedTrials.count
         guard trials > 0 else { return [] }
         let combinations = configurationCount / trials
-        let byConfiguration = Dictionary(grouping: results, by: \.run.configurationIndex)
-        let runsPerConfiguration = Dictionary(grouping: runs, by: \.configurationIndex).mapValues(\.count)
+        let byConfiguration = resultsByConfiguration(results)
         /// The configuration's mean of each objective, lower better; nil unless every seed finished.
         func means(_ c: Int) -> [Double]? {
-            let done = byConfiguration[c] ?? []
-            guard done.count == runsPerConfiguration[c], !done.isEmpty,
-                  done.allSatisfy({ $0.status == .completed || $0.status == .stopped }) else { return nil }
+            guard let done = byConfiguration[c], done.count == seedCount,
+                  done.allSatisfy({ results[$0].status == .completed || results[$0].status == .stopped }) else { return nil }
             return objectives.map { o in
-                let values = done.compactMap { o.value(of: $0) }
+                let values = done.compactMap { o.value(of: results[$0]) }
                 guard values.count == done.count else { return .nan }
                 return o.loss(values.reduce(0, +) / Double(values.count))
             }
@@ -46,6 +44,14 @@ extension SweepPlan {
         }
     }
 
+    /// The positions in `results` of each configuration's runs (positions, not copies: a
+    /// search's results are many, and are read again for every batch).
+    func resultsByConfiguration(_ results: [RunResult]) -> [Int: [Int]] {
+        var out = [Int: [Int]]()
+        for i in results.indices { out[results[i].run.configurationIndex, default: []].append(i) }
+        return out
+    }
+
     /// BOHB (a tpe search with a scheduler, after Falkner et al., 2018): the rung the next
     /// batch's estimator is fit on, the highest whose epoch at least `startup_trials` trials
     /// reached, with each of those trials' objective there (lower better; the best of its
@@ -57,14 +63,13 @@ extension SweepPlan {
         let trials = proposedTrials.count
         guard trials > 0 else { return nil }
         let combinations = configurationCount / trials
-        let byConfiguration = Dictionary(grouping: results, by: \.run.configurationIndex)
-        let runsPerConfiguration = Dictionary(grouping: runs, by: \.configurationIndex).mapValues(\.count)
+        let byConfiguration = resultsByConfiguration(results)
         /// A configuration's mean at `epoch` as a loss; nil when a seed did not reach it.
         func value(_ c: Int, at epoch: Int) -> Double? {
-            let done = byConfiguration[c] ?? []
-            guard !done.isEmpty, done.count == runsPerConfiguration[c] else { return nil }
+            guard let done = byConfiguration[c], done.count == seedCount else { return nil }
             var total = 0.0
-            for r in done {
+            for i in done {
+                let r = results[i]
                 if r.status == .diverged { return .nan }
                 guard r.status == .completed || r.status == .stopped, epoch < r.rows.count,
                       let v = objective.value(r.rows[epoch].record) else { return nil }
@@ -90,7 +95,8 @@ extension SweepPlan {
     /// plan has no result yet.
     public func nextBatch(results: [RunResult]) throws(SpecError) -> SweepPlan? {
         guard isAdaptive, let search, !isFullyProposed else { return nil }
-        let done = Set(results.filter { $0.status != .failed && $0.status != .interrupted && $0.status != .busy && $0.status != .paused }.map(\.run.index))
+        var done = Set<Int>()
+        for r in results where ![.failed, .interrupted, .busy, .paused].contains(r.status) { done.insert(r.run.index) }
         guard runs.allSatisfy({ done.contains($0.index) }) else { return nil }
         let proposed = proposedTrials
         func point(_ t: Int) -> [Double] { zip(search.dimensions, proposed[t]).map { $0.distribution.internal(of: $1) } }
