@@ -54,7 +54,7 @@ extension Sweep {
                   let next = try sweep.plan.nextBatch(results: Array(results.values)) else { break }
             // The new trials' runs: their data, and any already complete on disk (a rerun).
             sweep.plan = next
-            data = try next.buildData()
+            data = try next.buildData(reusing: data)
             let fresh = next.runs.filter { results[$0.index] == nil }
             let (onDisk, newClaims) = try sweep.folder.claimRuns(fresh, data: data, force: force)
             for (i, r) in onDisk { results[i] = r; complete[i] = r }

@@ -99,7 +99,11 @@ extension SweepPlan {
         for r in results where ![.failed, .interrupted, .busy, .paused].contains(r.status) { done.insert(r.run.index) }
         guard runs.allSatisfy({ done.contains($0.index) }) else { return nil }
         let proposed = proposedTrials
-        func point(_ t: Int) -> [Double] { zip(search.dimensions, proposed[t]).map { $0.distribution.internal(of: $1) } }
+        func convert(_ values: [JSONValue]) -> [Double] { zip(search.dimensions, values).map { $0.distribution.internal(of: $1) } }
+        // Each trial's values on the estimator's scale, kept as the plan grows (not parsed
+        // again from the spec's numbers for every batch).
+        let points = searchPoints.count == proposed.count ? searchPoints : proposed.map(convert)
+        func point(_ t: Int) -> [Double] { points[t] }
         let finished: [FinishedTrial]
         if scheduler != nil {
             // BOHB: the trials that reached the model's rung, at it; none yet: random.
@@ -108,7 +112,10 @@ extension SweepPlan {
             finished = trialObjectives(results).enumerated().map { FinishedTrial(point: point($0), losses: $1) }
         }
         let next = search.tpe.propose(first: proposed.count, count: min(search.batch, search.trials - proposed.count), finished: finished)
-        return try SweepPlan(json: specJSON, file: file, proposed: proposed + next.map(search.external), reusing: self)
+            .map(search.external)
+        var plan = try SweepPlan(json: specJSON, file: file, proposed: proposed + next, reusing: self)
+        plan.searchPoints = points + next.map(convert)
+        return plan
     }
 }
 

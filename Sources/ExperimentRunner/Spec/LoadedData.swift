@@ -28,18 +28,31 @@ extension SweepPlan {
     /// The datasets, built once per sweep: one per distinct (dataset spec, output width, loss,
     /// precision), shared read-only by every run. Also checks every run's shapes, so that
     /// nothing trains unless every configuration fits its data.
-    public func buildData() throws -> [Int: LoadedData] {
+    /// - Parameter previous: the data of a plan this one grows (an adaptive search's last
+    ///   batch): its runs keep theirs, checked already, and share them with new runs.
+    public func buildData(reusing previous: [Int: LoadedData] = [:]) throws -> [Int: LoadedData] {
         struct Key: Equatable {
             var dataset: DatasetSpec, outputs: Int, loss: Loss, precision: TrainingSpec.Precision
         }
+        func keyOf(_ run: PlannedRun) -> Key {
+            Key(dataset: run.spec.dataset, outputs: run.spec.model.layers.last!.units, loss: run.spec.loss, precision: run.spec.training.precision)
+        }
         var built: [(key: Key, data: LoadedData)] = []
         var byRun = [Int: LoadedData]()
+        var reused = [PlannedRun]()
         for run in runs {
-            let key = Key(dataset: run.spec.dataset, outputs: run.spec.model.layers.last!.units, loss: run.spec.loss,
-                          precision: run.spec.training.precision)
+            if let data = previous[run.index] {
+                byRun[run.index] = data
+                reused.append(run)
+                continue
+            }
+            let key = keyOf(run)
             let data: LoadedData
             if let hit = built.first(where: { $0.key == key }) {
                 data = hit.data
+            } else if let same = reused.first(where: { keyOf($0) == key }), let hit = byRun[same.index] {
+                data = hit
+                built.append((key, data))
             } else {
                 // The one place the precision is chosen: from here on, runs, estimates, trace
                 // and verify go through `TrainingData` without asking which it is.

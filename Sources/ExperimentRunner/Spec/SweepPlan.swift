@@ -34,6 +34,9 @@ public struct SweepPlan: Sendable {
     public var reportCurves: Int
     /// How many configurations have each id before its "#k" suffix (ids are made unique so).
     var configurationIDCounts = [String: Int]()
+    /// An adaptive search's trials on its estimator's scale, one per proposed trial (empty:
+    /// not computed; `nextBatch` keeps it as the plan grows).
+    var searchPoints = [[Double]]()
 
     /// The most runs a plan holds; `run` asks for --yes above 100,000.
     public static let maximumRuns = 1_000_000
@@ -166,8 +169,8 @@ public struct SweepPlan: Sendable {
             seenIDs = previous.configurationIDCounts
             runs = previous.runs
         }
-        for (c, (trial, combination)) in trials.indices.flatMap({ t in combinations.map { (t, $0) } }).enumerated() {
-            if inherited && c < reused.configurations { continue }
+        for c in (inherited ? reused.configurations : 0)..<configurationCount {
+            let trial = c / combinations.count, combination = combinations[c % combinations.count]
             let reuse = c < reused.configurations
             var config = base
             var swept = [(label: String, value: JSONValue)]()
