@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // OpenBLAS through its C interface. `make deps` installs libopenblas-dev.
@@ -47,7 +48,7 @@ let package = Package(
         // Specs, plans, execution, run folders and reports.
         .target(
             name: "ExperimentRunner",
-            dependencies: ["BackpropCore", "BackpropData", "CSystem"]
+            dependencies: ["BackpropCore", "BackpropData", "CSystem", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "backprop",

@@ -70,7 +70,7 @@ protocol ReadsInput { var input: InputOptions { get } }
 struct SpecOptions: ParsableArguments {
     @OptionGroup var input: InputOptions
 
-    @Argument(help: "The experiment spec (JSON).", completion: .file(extensions: ["json"]))
+    @Argument(help: "The experiment spec (JSON, or YAML as .yaml/.yml).", completion: .file(extensions: ["json", "yaml", "yml"]))
     var spec: String
 
     @Option(name: .customLong("set"), help: ArgumentHelp(

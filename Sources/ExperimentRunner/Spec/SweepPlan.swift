@@ -41,11 +41,20 @@ public struct SweepPlan: Sendable {
     /// The most runs a plan holds; `run` asks for --yes above 100,000.
     public static let maximumRuns = 1_000_000
 
+    /// A `.yaml`/`.yml` file is read as YAML (`YAMLSpec`), anything else as JSON.
     /// - Parameter maximumRuns: a grid of more runs is refused, counted from its axes before
     ///   anything is expanded.
     public static func load(file: String, overrides: [Override] = [], maximumRuns: Int = maximumRuns) throws -> SweepPlan {
         let bytes: [UInt8]
         do { bytes = try readFile(file) } catch { throw SpecError(file: file, path: "", message: "cannot read: \(error)") }
+        if YAMLSpec.isYAML(file) {
+            let (json, marks) = try YAMLSpec.parse(bytes, file: file)
+            let plan: SweepPlan
+            do { plan = try SweepPlan(json: json, file: file, overrides: overrides, maximumRuns: maximumRuns) } catch {
+                throw error.file == file ? YAMLSpec.locate(error, marks: marks) : error
+            }
+            return plan
+        }
         let json: JSONValue
         do { json = try JSONParser.parse(bytes) } catch { throw SpecError(file: file, path: "", message: "invalid JSON at \(error)") }
         return try SweepPlan(json: json, file: file, overrides: overrides, maximumRuns: maximumRuns)
@@ -134,10 +143,20 @@ public struct SweepPlan: Sendable {
         self.axes = axes
         self.searchAxes = searchAxes
 
-        // The base spec must be valid on its own.
+        // The base spec must be valid on its own, or with the first value of each swept field
+        // (a field a grid or a search gives, such as model.activation, need not be in the base
+        // too); what a configuration gets wrong is its own error, below, naming it.
         var base = json
         if case let .object(members) = base { base = .object(members.filter { !Self.sweepKeys.contains($0.key) }) }
-        let baseSpec = try ExperimentSpec(json: base, file: file)
+        let baseSpec: ExperimentSpec
+        do { baseSpec = try ExperimentSpec(json: base, file: file) } catch {
+            var first = base
+            for axis in searchAxes + axes {
+                if let value = axis.values.first, let set = try? first.setting(axis.path.components[...], to: value) { first = set }
+            }
+            guard let spec = try? ExperimentSpec(json: first, file: file) else { throw error }
+            baseSpec = spec
+        }
         name = baseSpec.name
         reportCurves = baseSpec.reportCurves
 
