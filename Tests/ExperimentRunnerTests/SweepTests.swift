@@ -95,11 +95,19 @@ import TestSupport
 
     @Test func everyExampleSpecPlans() throws {
         let dir = packageRoot + "/experiments"
-        let specs = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".json") && $0 != "spec.schema.json" }
-        #expect(specs.count >= 5)
+        let specs = try FileManager.default.contentsOfDirectory(atPath: dir).filter { ($0.hasSuffix(".json") || YAMLSpec.isYAML($0)) && $0 != "spec.schema.json" }
+        #expect(specs.count >= 5 && specs.contains { YAMLSpec.isYAML($0) })
         for spec in specs {
             let plan = try SweepPlan.load(file: dir + "/" + spec)
             _ = try plan.buildData()
         }
+        // The YAML example is its JSON twin but for the name.
+        let yaml = try SweepPlan.load(file: dir + "/moons-sweep.yaml"), json = try SweepPlan.load(file: dir + "/moons-sweep.json")
+        func withoutName(_ v: JSONValue) -> JSONValue {
+            guard case let .object(members) = v else { return v }
+            return .object(members.filter { $0.key != "name" })
+        }
+        #expect(yaml.runs.map { withoutName($0.config) } == json.runs.map { withoutName($0.config) })
+        #expect(yaml.runs.map(\.id) == json.runs.map(\.id))
     }
 }
