@@ -43,6 +43,7 @@ public struct SweepReport: Sendable {
         try ResultsDirectory.writeAtomically(Summary.csv(results, axes: plan.sweptAxes), to: dir + "/summary.csv")
         try ResultsDirectory.writeAtomically(Summary.markdown(results, plan: plan, classification: classification, importance: importance),
                                              to: dir + "/summary.md")
+        try ResultsDirectory.writeAtomically(Summary.latex(results, plan: plan), to: dir + "/summary.tex")
         let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
         let table = Curves.table(results, configurations: ranked, hasValidation: hasValidation)
         try ResultsDirectory.writeAtomically(table.csv, to: dir + "/curves.csv")
