@@ -35,8 +35,13 @@ import TestSupport
     /// Decode, validate, build the data and, when the spec is small, train its first run for
     /// a few epochs in memory.
     func attempt(_ bytes: [UInt8], file: String) -> Outcome {
+        attempt(file: file) { try SweepPlan(json: try JSONParser.parse(bytes), file: file) }
+    }
+
+    /// The same, for a plan `load` makes (a YAML spec from its file).
+    func attempt(file: String, _ load: () throws -> SweepPlan) -> Outcome {
         do {
-            let plan = try SweepPlan(json: try JSONParser.parse(bytes), file: file)
+            let plan = try load()
             guard plan.runs.count <= 64, let first = plan.runs.first else { return .rejected }
             // Generated data can be asked for in millions of points: valid, but not for a unit test.
             if case let .generated(_, samples, _, _, _) = first.spec.dataset.source, samples > 5_000 { return .rejected }
@@ -87,6 +92,34 @@ import TestSupport
             outcomes[outcome == .rejected ? 0 : 1] += 1
         }
         // Both kinds happen: the mutations are neither all fatal nor all harmless.
+        let done = outcomes[0] + outcomes[1]
+        #expect(outcomes[0] > done / 10 && outcomes[1] > done / 20, "rejected \(outcomes[0]), trained \(outcomes[1])")
+    }
+
+    /// YAML specs: the YAML example, mutated byte by byte and with YAML's own syntax (anchors,
+    /// aliases, tags, block scalars, flow brackets, directives, tabs, stray indentation): a
+    /// one-line error naming the file (with line and column where it has them) or a valid plan.
+    @Test func mutatedYAMLSpecsNeverTrap() throws {
+        let yaml = Array(try Data(contentsOf: URL(fileURLWithPath: packageRoot + "/experiments/moons-sweep.yaml")))
+        let tokens = ["&a ", "*a", "*b", "!!str ", "!!binary ", "|\n", ">-\n", ": ", "- ", "[", "{", "]", "}", "? ", "%YAML 1.2\n", "%TAG ! x\n",
+                      "\t", "\n  ", "\n- ", "'", "\"", "#", ",", "<<: *a\n", "---\n", "...\n", "\u{FEFF}", "\r", "1e999", "-0", "~"]
+        var rng = Xoshiro256StarStar(seed: Self.seed &+ 5)
+        let deadline = Date().addingTimeInterval(Self.seconds)
+        var outcomes = [0, 0]
+        for n in 0..<max(Self.cases / 2, 40) where Date() < deadline {
+            var b = yaml
+            for _ in 0..<(1 + rng.nextIndex(below: 3)) {
+                if rng.nextIndex(below: 3) == 0 {
+                    b = Mutator.mutate(spec: b, rng: &rng)
+                } else {
+                    b.insert(contentsOf: Array(tokens[rng.nextIndex(below: tokens.count)].utf8), at: rng.nextIndex(below: b.count + 1))
+                }
+            }
+            let file = dir + "/fuzz-\(n).yaml"
+            writeFile(b, to: file)
+            let outcome = attempt(file: file) { try SweepPlan.load(file: file) }
+            outcomes[outcome == .rejected ? 0 : 1] += 1
+        }
         let done = outcomes[0] + outcomes[1]
         #expect(outcomes[0] > done / 10 && outcomes[1] > done / 20, "rejected \(outcomes[0]), trained \(outcomes[1])")
     }

@@ -1,3 +1,4 @@
+import BackpropData
 import Foundation
 
 /// Bad user input in a spec: the file, the JSON path and what is wrong, on one line.
@@ -17,6 +18,8 @@ public struct SpecError: Error, Equatable, CustomStringConvertible, LocalizedErr
         self.init(file: file, path: path.components.isEmpty ? "" : path.description, message: message)
     }
 
-    public var description: String { path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)" }
+    /// One line whatever the spec holds: a value quoted in the message (a YAML block scalar,
+    /// a JSON string with \n) shows its control characters as \u{..} (`DataError.visible`).
+    public var description: String { DataError.visible(path.isEmpty ? "\(file): \(message)" : "\(file): \(path): \(message)") }
     public var errorDescription: String? { description }
 }
