@@ -233,9 +233,9 @@ import TestSupport
         let report = try await Self.sweep(json, root: root)
         let ranked = Summary.ranked(report.results)
         let loss = try read(root + "/many/loss.gp")
-        // Two curves, each in the PNG's and the SVG's plot command.
-        #expect(loss.components(separatedBy: "with lines lw 2 lc rgb").count - 1 == 2 * 2)
-        #expect(loss.contains("best 2 drawn, 2 more listed under the plot in index.html"))
+        // Two curves, each in the PNG's, the SVG's and the PDF's plot command.
+        #expect(loss.components(separatedBy: "with lines lw 2 lc rgb").count - 1 == 2 * 3)
+        #expect(loss.contains("title '2 more: see index.html'"))
         let page = try read(root + "/many/index.html")
         #expect(page.contains("Not drawn in the loss plot (2 of 4 configurations; the spec's <code>report.curves</code> sets how many are drawn, 2 now): "
             + "3. <code>\(ranked[2].configurationID)</code>, 4. <code>\(ranked[3].configurationID)</code>.</p>"))

@@ -21,7 +21,9 @@ import Testing
         #expect(s.contains("using 1:($1 == 3 ? (($2-$3) > 0 ? $2-$3 : $2) : NaN):($1 == 3 ? ($2+$3) : NaN) with filledcurves lc rgb \"#0072B2\" notitle"))
         #expect(s.contains("using 1:($1 == 3 ? $2 : NaN) with lines lw 2 lc rgb \"#0072B2\" title 'lr=0.1'"))
         #expect(s.contains("using 1:($5 == 3 ? $8 : NaN) with lines lw 2 dt 2 lc rgb \"#E69F00\" notitle"))
-        #expect(s.contains("best 2 drawn, 3 more listed under the plot in index.html"))
+        #expect(s.contains("title '3 more: see index.html'") && s.contains("keyentry with lines lw 2 dt 2 lc rgb \"#555555\" title 'validation (dashed)'"))
+        // One title line: a second one is cut off on a narrow canvas.
+        #expect(s.contains("set title 'sweep' font"))
         #expect(s.contains("set logscale y"))
         #expect(s.contains("(log scale)"))
         #expect(s.contains("set output 'loss.png'") && s.contains("set output 'loss.svg'"))

@@ -101,4 +101,37 @@ import TestSupport
             #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/p.svg")) == alone)
         }
     }
+
+    /// Every sweep figure is also a vector PDF, its fonts embedded (checked with poppler's
+    /// pdffonts where it is installed), and the page links it.
+    @Test func sweepFiguresAreAlsoPDFsWithTheirFontsEmbedded() async throws {
+        let gnuplot = try #require(Gnuplot.find())
+        let root = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let plan = try SweepPlan(json: try JSONParser.parse(#"""
+            {"name": "pdf", "dataset": {"name": "moons", "samples": 60, "validation": 0.25}, "model": {"layers": [{"units": 3, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]},
+             "loss": "binary_cross_entropy", "optimizer": {"learning_rate": 0.5}, "training": {"epochs": 5}, "seeds": [1], "grid": {"optimizer.learning_rate": [0.1, 0.5]}}
+            """#), file: "pdf.json")
+        _ = try await Sweep(plan: plan, jobs: 2, resultsRoot: root, gnuplot: gnuplot).run(progress: Progress(style: .quiet, total: 0))
+        let page = try String(contentsOfFile: root + "/pdf/index.html", encoding: .utf8)
+        for name in ["loss", "accuracy"] {
+            let pdf = try Data(contentsOf: URL(fileURLWithPath: root + "/pdf/\(name).pdf"))
+            #expect(pdf.prefix(5) == Data("%PDF-".utf8) && pdf.count > 1000)
+            #expect(page.contains("<a href=\"\(name).pdf\">PDF</a>"))
+        }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdffonts") else { return }
+        let p = Process(), out = Pipe()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/pdffonts")
+        p.arguments = [root + "/pdf/loss.pdf"]
+        p.standardOutput = out
+        try p.run()
+        let listing = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        // pdffonts: a header naming the columns, a rule, then a line per font; its emb column
+        // (at the header's "emb") says yes for an embedded font.
+        let lines = listing.split(separator: "\n").map(String.init)
+        let column = try #require(lines.first?.range(of: " emb ")).lowerBound.utf16Offset(in: lines[0]) + 1
+        let fonts = lines.dropFirst(2)
+        #expect(!fonts.isEmpty && fonts.allSatisfy { Array($0.utf8).dropFirst(column).prefix(3).elementsEqual("yes".utf8) }, "\(listing)")
+    }
 }

@@ -83,9 +83,13 @@ public enum GnuplotScript {
         """
     }
 
+    /// The figure as PNG and SVG for the screen (1000×600), and as a vector PDF for print:
+    /// 7 × 4.2 in, the width of a page's text, its 8 pt type laid out as the PNG's (cairo
+    /// embeds the fonts it uses).
     static func outputs(_ base: String, svg: Bool, plot: String) -> String {
         var s = "set terminal pngcairo size 1000,600 noenhanced font \"sans,10\"\nset output \(fileName(base + ".png"))\n\(plot)\nset output\n"
         if svg { s += "set terminal svg size 1000,600 dynamic noenhanced font \"sans,10\" background \"white\"\nset output \(fileName(base + ".svg"))\n\(plot)\nset output\n" }
+        s += "set terminal pdfcairo size 7in,4.2in noenhanced font \"sans,8\"\nset output \(fileName(base + ".pdf"))\n\(plot)\nset output\n"
         return s
     }
 
@@ -139,10 +143,17 @@ public enum GnuplotScript {
                 parts.append("\"curves.csv\" skip 1 using 1:\(value("$\(c + 2)")) with lines lw 2 dt 2 lc rgb \"\(color)\" notitle")
             }
         }
-        var subtitle = hasValidation ? "solid: train, dashed: validation; " : ""
-        subtitle += "band: ±1 std across the completed seeds"
-        if omitted > 0 { subtitle += "; best \(curves.count) drawn, \(omitted) more listed under the plot in index.html" }
-        var preamble = preamble(title: title + "\n" + subtitle, ylabel: metric.ylabel, logScale: logScale)
+        // What the line styles and bands mean, and what is left out, go in the key (a second
+        // title line is cut off on a narrow canvas); the page's caption says it in full.
+        var legend = [String]()
+        if hasValidation {
+            legend.append("keyentry with lines lw 2 lc rgb \"#555555\" title 'train (solid)'")
+            legend.append("keyentry with lines lw 2 dt 2 lc rgb \"#555555\" title 'validation (dashed)'")
+        }
+        legend.append("keyentry with filledcurves fs solid 0.4 lc rgb \"#888888\" title '±1 std over seeds'")
+        if omitted > 0 { legend.append("keyentry with lines lw 0 lc rgb \"#FFFFFF\" title \(quoted("\(omitted) more: see index.html"))") }
+        if !parts.isEmpty { parts = legend + parts }
+        var preamble = preamble(title: title, ylabel: metric.ylabel, logScale: logScale)
         if case .accuracy = metric { preamble += "set yrange [*:1]\nset key outside right top box opaque\n" }
         let what = metric.file
         let plot = parts.isEmpty ? "set label \"no configuration completed\" at graph 0.5, 0.5 center\nplot NaN notitle" : "plot " + parts.joined(separator: ", \\\n     ")

@@ -122,7 +122,8 @@ struct ReportPage {
         out += ". Spec: <a href=\"spec.json\">spec.json</a>.</p>\n"
 
         // Plots at the top: they are what a reader looks at first.
-        let sweepPlots = [("loss", "Loss, mean over seeds with a ±1 std band"), ("accuracy", "Accuracy, mean over seeds with a ±1 std band"),
+        let sweepPlots = [("loss", "Loss per epoch: each configuration's mean over its completed seeds, training solid and validation dashed, with a band of ±1 std across the seeds"),
+                          ("accuracy", "Accuracy per epoch: each configuration's mean over its completed seeds, training solid and validation dashed, with a band of ±1 std across the seeds"),
                           ("heatmap", "Heatmap over the first two grid axes"),
                           ("rungs", "The objective by epoch, every configuration until the scheduler stopped it; dashed: the rungs"),
                           ("trials", "The objective against each searched field, one point per configuration"),
@@ -141,7 +142,7 @@ struct ReportPage {
         }
         for (name, caption) in scripted {
             if drawn(name + ".svg") {
-                out += "<figure><img src=\"\(name).svg\" alt=\"\(e(caption))\"/><figcaption>\(e(caption)) (<a href=\"\(name).png\">PNG</a>, <a href=\"\(name).gp\">gnuplot script</a>)</figcaption></figure>\n"
+                out += "<figure><img src=\"\(name).svg\" alt=\"\(e(caption))\"/><figcaption>\(e(caption)) (<a href=\"\(name).png\">PNG</a>, <a href=\"\(name).pdf\">PDF</a>, <a href=\"\(name).gp\">gnuplot script</a>)</figcaption></figure>\n"
             }
             if name == "loss" || name == "accuracy" {
                 let drawn = Set(self.drawn)
