@@ -140,20 +140,28 @@ same_results() {
 same_results "$local" "$cluster" 27
 echo "4 shards on Slurm, 27 runs: the merged summary and every run equal the local --jobs 2 run"
 
+# submit_steps WHAT SPEC SHARDS [--set ...]: submits a spec that runs as a chain of arrays
+# (rung steps, batches) and its summary, waits until they have left the queue, then runs the
+# same spec locally with --jobs 2 for same_results to compare.
+submit_steps() {
+  local what=$1 spec=$2 shards=$3
+  shift 3
+  local out jobs
+  out=$("$BIN" slurm "$spec" "$@" --shards "$shards" --cpus-per-task 1 --time 10 \
+        --results "$WORK/cluster" --output-dir "$WORK/out" --submit)
+  echo "$out"
+  jobs=$(echo "$out" | sed -n 's/.*array jobs \([0-9,]*\) .*summary job \([0-9]*\).*/\1,\2/p')
+  [ -n "$jobs" ]
+  for i in $(seq 600); do
+    [ -z "$(squeue -h -j "$jobs" 2>/dev/null)" ] && break
+    [ "$i" = 600 ] && { echo "the $what jobs did not finish in 5 minutes" >&2; squeue >&2; exit 1; }
+    sleep 0.5
+  done
+  BACKPROP_GNUPLOT=/nonexistent "$BIN" run "$spec" "$@" --jobs 2 --results "$WORK/local" --quiet >/dev/null
+}
+
 echo "Submitting a 4-shard successive-halving sweep, one array per rung step..."
-HSPEC="$ROOT/experiments/moons-halving.json"
-HSETS=(--set search.trials=9)
-out=$("$BIN" slurm "$HSPEC" "${HSETS[@]}" --shards 4 --cpus-per-task 1 --time 10 \
-      --results "$WORK/cluster" --output-dir "$WORK/out" --submit)
-echo "$out"
-jobs=$(echo "$out" | sed -n 's/.*array jobs \([0-9,]*\) .*summary job \([0-9]*\).*/\1,\2/p')
-[ -n "$jobs" ]
-for i in $(seq 600); do
-  [ -z "$(squeue -h -j "$jobs" 2>/dev/null)" ] && break
-  [ "$i" = 600 ] && { echo "the halving jobs did not finish in 5 minutes" >&2; squeue >&2; exit 1; }
-  sleep 0.5
-done
-BACKPROP_GNUPLOT=/nonexistent "$BIN" run "$HSPEC" "${HSETS[@]}" --jobs 2 --results "$WORK/local" --quiet >/dev/null
+submit_steps halving "$ROOT/experiments/moons-halving.json" 4 --set search.trials=9
 cluster="$WORK/cluster/moons-halving" local="$WORK/local/moons-halving"
 grep -q "summarized 18 complete runs" "$WORK"/out/moons-halving-summary-*.out
 grep -q "stopped 12 at epoch 10" "$local/summary.md"
@@ -162,19 +170,7 @@ same_results "$local" "$cluster" 18
 echo "successive halving on Slurm, 4 rung steps x 4 shards, 18 runs: every decision, the summary and every run equal the local run"
 
 echo "Submitting a 2-shard TPE search, one array per batch..."
-TSPEC="$ROOT/experiments/moons-tpe.json"
-TSETS=(--set search.trials=12 --set search.startup_trials=4 --set training.epochs=40)
-out=$("$BIN" slurm "$TSPEC" "${TSETS[@]}" --shards 2 --cpus-per-task 1 --time 10 \
-      --results "$WORK/cluster" --output-dir "$WORK/out" --submit)
-echo "$out"
-jobs=$(echo "$out" | sed -n 's/.*array jobs \([0-9,]*\) .*summary job \([0-9]*\).*/\1,\2/p')
-[ -n "$jobs" ]
-for i in $(seq 600); do
-  [ -z "$(squeue -h -j "$jobs" 2>/dev/null)" ] && break
-  [ "$i" = 600 ] && { echo "the tpe jobs did not finish in 5 minutes" >&2; squeue >&2; exit 1; }
-  sleep 0.5
-done
-BACKPROP_GNUPLOT=/nonexistent "$BIN" run "$TSPEC" "${TSETS[@]}" --jobs 2 --results "$WORK/local" --quiet >/dev/null
+submit_steps tpe "$ROOT/experiments/moons-tpe.json" 2 --set search.trials=12 --set search.startup_trials=4 --set training.epochs=40
 cluster="$WORK/cluster/moons-tpe" local="$WORK/local/moons-tpe"
 grep -q "summarized 12 complete runs" "$WORK"/out/moons-tpe-summary-*.out
 diff "$local/trials.csv" "$cluster/trials.csv"

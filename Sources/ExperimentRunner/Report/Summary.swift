@@ -156,15 +156,28 @@ public enum Summary {
         public var report: ClassificationReport
     }
 
+    /// What a ranked table of these runs shows: its rows, which columns the runs have, and the
+    /// ranking metric's name (summary.md's and summary.tex's tables alike).
+    public struct Table {
+        public var ranked: [ConfigurationRow]
+        public var validation: Bool, accuracy: Bool, testAccuracy: Bool
+        public var metric: String
+
+        public init(_ results: [RunResult], plan: SweepPlan) {
+            ranked = Summary.ranked(results)
+            validation = results.contains { $0.hasValidation }
+            accuracy = results.contains { $0.hasAccuracy }
+            testAccuracy = results.contains { $0.test?.accuracy != nil }
+            metric = rankingMetric(hasValidation: validation, objective: plan.objective)
+        }
+    }
+
     /// summary.md: the ranked table, as GitHub-flavoured Markdown.
     /// - Parameter importance: `Importance(plan:ranked:)` of these results, computed once by the caller.
     public static func markdown(_ results: [RunResult], plan: SweepPlan, classification: BestClassification? = nil,
                                 importance: Importance? = nil) -> String {
-        let ranked = ranked(results)
-        let validation = results.contains { $0.hasValidation }
-        let accuracy = results.contains { $0.hasAccuracy }
-        let testAccuracy = results.contains { $0.test?.accuracy != nil }
-        let metric = rankingMetric(hasValidation: validation, objective: plan.objective)
+        let table = Table(results, plan: plan)
+        let (ranked, validation, accuracy, testAccuracy, metric) = (table.ranked, table.validation, table.accuracy, table.testAccuracy, table.metric)
         let seeds = plan.seedCount
         var out = "# \(plan.name)\n\n"
         if let d = plan.runs.first?.spec.description { out += d + "\n\n" }

@@ -6,11 +6,8 @@
 /// `LaTeX.escape`.
 extension Summary {
     public static func latex(_ results: [RunResult], plan: SweepPlan) -> String {
-        let ranked = ranked(results)
-        let validation = results.contains { $0.hasValidation }
-        let accuracy = results.contains { $0.hasAccuracy }
-        let testAccuracy = results.contains { $0.test?.accuracy != nil }
-        let metric = rankingMetric(hasValidation: validation, objective: plan.objective)
+        let table = Table(results, plan: plan)
+        let (ranked, validation, accuracy, testAccuracy, metric) = (table.ranked, table.validation, table.accuracy, table.testAccuracy, table.metric)
         let e = LaTeX.escape
         // The best of each column, among configurations without a diverged or failed seed
         // (as they rank), the others when none is clean.
