@@ -76,11 +76,13 @@ public struct OptimizerConfiguration: Equatable, Sendable {
     public var epsilon: Double
     /// The L2 penalty on weights (not biases), as scikit-learn's `alpha`: see `WeightDecay`.
     public var weightDecay: Double
+    /// The L1 penalty on weights (not biases), λ₁·Σ|W| added to the loss: see `L1Penalty`.
+    public var l1: Double
     public var schedule: LearningRateSchedule
 
     public init(kind: Kind = .sgd, learningRate: Double, momentum: Double = 0, nesterov: Bool = false,
                 beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
-                weightDecay: Double = 0, schedule: LearningRateSchedule = .constant) {
+                weightDecay: Double = 0, l1: Double = 0, schedule: LearningRateSchedule = .constant) {
         self.kind = kind
         self.learningRate = learningRate
         self.momentum = momentum
@@ -89,6 +91,7 @@ public struct OptimizerConfiguration: Equatable, Sendable {
         self.beta2 = beta2
         self.epsilon = epsilon
         self.weightDecay = weightDecay
+        self.l1 = l1
         self.schedule = schedule
     }
 

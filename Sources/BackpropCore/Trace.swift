@@ -19,6 +19,11 @@ public struct StepTrace<T: Scalar>: Sendable {
     /// The learning rate of the step (epoch 1's, from the schedule).
     public var learningRate: Double
     public var weightDecay: Double
+    /// The L1 penalty (its term λ₁·sign(W) is in dW too).
+    public var l1: Double = 0
+    /// With `training.clip_grad_norm`: the gradient's norm before clipping and the coefficient
+    /// it was multiplied by (dW and db are after it).
+    public var clipping: (maxNorm: Double, norm: Double, coefficient: Double)? = nil
     public var rows: Int
     public var state: [State]
     /// Adam's step count t after the step (1); nil for SGD.
@@ -40,13 +45,15 @@ extension Trainer {
         let learningRate = configuration.optimizer.learningRate(epoch: 1, of: configuration.epochs)
         var next = network
         var lossValue: T = 0
+        var clipped: (norm: T, coefficient: T)?
         inputs.elements.withUnsafeBufferPointer { x in
             targets.elements.withUnsafeBufferPointer { t in
                 network.forward(x.baseAddress!, rows: rows, workspace: workspace)
                 lossValue = network.loss(loss, target: t.baseAddress!, rows: rows, workspace: workspace)
-                next.trainingStep(x.baseAddress!, target: t.baseAddress!, rows: rows, loss: loss,
-                                  weightDecay: T(configuration.optimizer.weightDecay), optimizer: optimizer,
-                                  learningRate: learningRate, workspace: workspace)
+                clipped = next.trainingStep(x.baseAddress!, target: t.baseAddress!, rows: rows, loss: loss,
+                                            weightDecay: T(configuration.optimizer.weightDecay), optimizer: optimizer,
+                                            learningRate: learningRate, workspace: workspace,
+                                            l1: T(configuration.optimizer.l1), clipNorm: configuration.clipGradNorm.map { T($0) })
             }
         }
         func layers(_ flat: [T]) -> [StepTrace<T>.Parameters] {
@@ -55,7 +62,7 @@ extension Trainer {
         }
         let gradients = layers(workspace.gradientArray)
         let state = optimizer.state(count: network.parameters.count)
-        return StepTrace(
+        var trace = StepTrace(
             forward: network.layers.indices.map { l in
                 .init(z: workspace.matrix(workspace.z[l], rows: rows, layer: l), a: workspace.matrix(workspace.a[l], rows: rows, layer: l))
             },
@@ -66,6 +73,11 @@ extension Trainer {
             updated: layers(next.parameters),
             learningRate: learningRate, weightDecay: configuration.optimizer.weightDecay, rows: rows,
             state: state.buffers.map { .init(name: $0.name, layers: layers($0.values)) }, adamSteps: state.steps)
+        trace.l1 = configuration.optimizer.l1
+        if let maxNorm = configuration.clipGradNorm, let clipped {
+            trace.clipping = (maxNorm, Double(clipped.norm), Double(clipped.coefficient))
+        }
+        return trace
     }
 }
 

@@ -11,10 +11,13 @@ public struct TrainingConfiguration: Equatable, Sendable {
     public var earlyStopping: EarlyStopping?
     /// Record gradient norms, weight norms and dead ReLU units every epoch (see `Diagnostics`).
     public var diagnostics: Bool
+    /// Clip each step's gradient to this 2-norm (PyTorch's clip_grad_norm_: `GradientClipping`); nil: never.
+    public var clipGradNorm: Double?
 
     public init(epochs: Int, batchSize: Int? = nil, loss: Loss, optimizer: OptimizerConfiguration, seed: UInt64,
-                earlyStopping: EarlyStopping? = nil, diagnostics: Bool = false) {
+                earlyStopping: EarlyStopping? = nil, diagnostics: Bool = false, clipGradNorm: Double? = nil) {
         self.diagnostics = diagnostics
+        self.clipGradNorm = clipGradNorm
         self.epochs = epochs
         self.batchSize = batchSize
         self.loss = loss

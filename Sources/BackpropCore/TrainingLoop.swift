@@ -64,7 +64,9 @@ public final class TrainingLoop<T: Scalar> {
         variables = Variables(network: initial, rng: Xoshiro256StarStar(seed: configuration.seed, stream: .shuffling),
                               order: Array(0..<n), stopping: configuration.earlyStopping.map { EarlyStopping.Tracker<T>(rule: $0) })
         tracker = configuration.diagnostics ? DiagnosticsTracker<T>(network: initial) : nil
-        tiny = batch == n && tracker == nil && TinyNetwork.qualifies(initial, rows: n)
+        // The fused step of tiny networks has neither the L1 penalty nor clipping.
+        let penalties = configuration.optimizer.l1 != 0 || configuration.clipGradNorm != nil
+        tiny = batch == n && tracker == nil && !penalties && TinyNetwork.qualifies(initial, rows: n)
             ? TinyNetwork(network: initial, rows: n, weightDecay: T(configuration.optimizer.weightDecay), workspace: workspace) : nil
     }
 
@@ -144,7 +146,7 @@ public final class TrainingLoop<T: Scalar> {
         let labels = data.labels, fullBatch = batch == n
         let workspace = workspace, evaluation = evaluation, optimizer = optimizer, tracker = tracker
         let tiny = tiny
-        let decay = T(configuration.optimizer.weightDecay)
+        let decay = T(configuration.optimizer.weightDecay), l1 = T(configuration.optimizer.l1), clip = configuration.clipGradNorm.map { T($0) }
         let inputs = v.network.inputs, outputs = v.network.outputs
         var tally = BatchTally(loss: loss, rows: n)
         if v.epoch < 0 {
@@ -178,7 +180,7 @@ public final class TrainingLoop<T: Scalar> {
                 // The update reuses the forward pass of the current parameters.
                 if !v.forwardIsCurrent { v.network.forward(x0, rows: n, workspace: workspace) }
                 v.network.trainingStep(x0, target: t0, rows: n, loss: loss, weightDecay: decay, optimizer: optimizer,
-                                       learningRate: rate, workspace: workspace, tracker: tracker, foldsDecay: true)
+                                       learningRate: rate, workspace: workspace, tracker: tracker, foldsDecay: true, l1: l1, clipNorm: clip)
                 v.network.forward(x0, rows: n, workspace: workspace)
                 v.forwardIsCurrent = true
                 tracker?.observeForward(workspace, rows: n)
@@ -199,7 +201,7 @@ public final class TrainingLoop<T: Scalar> {
                     tracker?.observeForward(workspace, rows: rows)
                     tally.add(v.network, workspace, target: t, rows: rows) { [start] r in labels?[order[start + r]] }
                     v.network.trainingStep(x, target: t, rows: rows, loss: loss, weightDecay: decay, optimizer: optimizer,
-                                           learningRate: rate, workspace: workspace, tracker: tracker, foldsDecay: true)
+                                           learningRate: rate, workspace: workspace, tracker: tracker, foldsDecay: true, l1: l1, clipNorm: clip)
                     start += rows
                 }
             }

@@ -81,7 +81,11 @@ public enum TraceReport {
             out += "    z = \(m(f.z))\n    a = \(m(f.a))\n"
         }
         out += "Loss (\(loss)) = \(n(t.loss))" + (t.weightDecay != 0 ? "   (the data loss, without the weight-decay penalty)\n" : "\n")
-        out += "Backward pass: delta = dL/dz, dW = a_prevᵀ·delta" + (t.weightDecay != 0 ? " + λ/n · W" : "") + ", db = Σ delta\n"
+        out += "Backward pass: delta = dL/dz, dW = a_prevᵀ·delta" + (t.weightDecay != 0 ? " + λ/n · W" : "") + (t.l1 != 0 ? " + λ₁ · sign(W) (λ₁ = \(t.l1))" : "")
+            + ", db = Σ delta" + (t.clipping != nil ? "; both after clipping" : "") + "\n"
+        if let c = t.clipping {
+            out += "Gradient-norm clipping (clip_grad_norm \(c.maxNorm)): ‖g‖ = \(n(T(c.norm))) before, every gradient × min(\(c.maxNorm) / (‖g‖ + 1e-6), 1) = \(n(T(c.coefficient)))\n"
+        }
         for (l, b) in t.backward.enumerated().reversed() {
             out += "  layer \(l + 1)\n    delta = \(m(b.delta))\n    dW = \(m(b.dW))\n    db = \(v(b.db))\n"
         }

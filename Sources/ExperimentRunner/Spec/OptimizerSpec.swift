@@ -2,7 +2,7 @@ import BackpropCore
 
 /// The `optimizer` section of a spec, schedule included, decoded and checked.
 extension OptimizerConfiguration {
-    public static let keys = ["name", "learning_rate", "momentum", "nesterov", "beta1", "beta2", "epsilon", "weight_decay", "schedule"]
+    public static let keys = ["name", "learning_rate", "momentum", "nesterov", "beta1", "beta2", "epsilon", "weight_decay", "l1", "schedule"]
 
     init(_ reader: JSONReader) throws(SpecError) {
         let o = try reader.object(allowed: Self.keys)
@@ -33,6 +33,10 @@ extension OptimizerConfiguration {
         if let r = o["weight_decay"] {
             weightDecay = try r.double()
             guard weightDecay >= 0 else { throw r.error("weight_decay must be 0 or more") }
+        }
+        if let r = o["l1"] {
+            l1 = try r.double()
+            guard l1 >= 0, l1.isFinite else { throw r.error("l1 must be 0 or more") }
         }
         if let r = o["schedule"] { schedule = try LearningRateSchedule(r) }
     }

@@ -26,7 +26,7 @@ extension PlannedRun {
     public var trainingConfiguration: TrainingConfiguration {
         TrainingConfiguration(epochs: spec.training.epochs, batchSize: spec.training.batchSize, loss: spec.loss,
                               optimizer: spec.optimizer, seed: seed, earlyStopping: spec.training.earlyStopping,
-                              diagnostics: spec.training.diagnostics)
+                              diagnostics: spec.training.diagnostics, clipGradNorm: spec.training.clipGradNorm)
     }
 
     /// The run's starting network: the spec's explicit parameters, or its seeded scheme.

@@ -64,8 +64,10 @@ public struct TrainingSpec: Sendable, Equatable {
     public var diagnostics: Bool
     /// `training.checkpoint`: when a run saves its state mid-run.
     public var checkpoint = CheckpointPolicy()
+    /// `training.clip_grad_norm`: each step's gradient clipped to this 2-norm (nil: never).
+    public var clipGradNorm: Double? = nil
 
-    public static let keys = ["epochs", "batch_size", "precision", "early_stopping", "diagnostics", "checkpoint"]
+    public static let keys = ["epochs", "batch_size", "precision", "early_stopping", "diagnostics", "checkpoint", "clip_grad_norm"]
 }
 
 extension ExperimentSpec {
@@ -187,6 +189,11 @@ extension TrainingSpec {
         if let b = batchSize, b < 1 { throw tr["batch_size"]!.error("the batch size must be at least 1") }
         precision = try tr["precision"]?.choice(Precision.self, what: "precision") ?? .float64
         diagnostics = try tr["diagnostics"]?.bool() ?? false
+        if let r = tr["clip_grad_norm"] {
+            let c = try r.double()
+            guard c > 0, c.isFinite else { throw r.error("clip_grad_norm must be a positive number (the largest 2-norm a step's gradient keeps)") }
+            clipGradNorm = c
+        }
         if let r = tr["early_stopping"] {
             let o = try r.object(allowed: ["patience", "min_delta"])
             let patience = try o.required("patience")
