@@ -104,6 +104,9 @@ import TestSupport
         let trials = try read(a + "/tpe/trials.csv")
         #expect(try read(b + "/tpe/trials.csv") == trials)
         #expect(CSV.parse(trials).count == 1 + 14 * 2)
+        // The grid's field is a column too, and the plot reads the objective after it.
+        #expect(CSV.parse(trials)[0] == ["configuration", "lr", "units", "momentum", "act", "objective", "finished", "val_loss"])
+        #expect(try read(a + "/tpe/trials.gp").contains("($7 == 1 ? $6 : NaN)"))
         // The optimisation history: every configuration in the search's order, and the running
         // minimum of their objectives (the spec's is the validation loss, lower better).
         let history = CSV.parse(try read(a + "/tpe/history.csv"))

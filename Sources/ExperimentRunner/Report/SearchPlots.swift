@@ -75,11 +75,15 @@ public enum SearchPlots {
         return out
     }
 
-    /// trials.csv's column (1-based) of objective `k`.
-    public static func objectiveColumn(_ plan: SweepPlan, _ k: Int) -> Int {
+    /// trials.csv's column (1-based) of the mean objective; "finished" is the next, and each
+    /// objective's mean follows (`objectiveColumn`).
+    static func meanColumn(_ plan: SweepPlan) -> Int {
         let choices = plan.search?.dimensions.filter { if case .choice = $0.distribution { true } else { false } }.count ?? 0
-        return 1 + plan.sweptAxes.count + choices + 2 + k + 1
+        return 1 + plan.sweptAxes.count + choices + 1
     }
+
+    /// trials.csv's column (1-based) of objective `k`.
+    public static func objectiveColumn(_ plan: SweepPlan, _ k: Int) -> Int { meanColumn(plan) + 2 + k }
 
     public static func trialsScript(_ plan: SweepPlan, title: String, metric: String) -> String? {
         guard let search = plan.search else { return nil }
@@ -89,7 +93,8 @@ public enum SearchPlots {
         var plot = "set multiplot layout \(rows),\(columns) title \(GnuplotScript.quoted(title))\n"
         plot += "set datafile separator \",\"\nset datafile missing \"\"\nset key off\nset grid\nset ylabel \(GnuplotScript.quoted(metric))\n"
         var column = 2
-        let objectiveColumn = 1 + n + search.dimensions.filter { if case .choice = $0.distribution { true } else { false } }.count + 1
+        // trials.csv has the grid's fields too (after the searched ones), before the objective.
+        let objectiveColumn = meanColumn(plan)
         for (d, dimension) in search.dimensions.enumerated() {
             plot += "set xlabel \(GnuplotScript.quoted(plan.searchAxes[d].path.description))\n"
             plot += dimension.distribution.isLog ? "set logscale x\n" : "unset logscale x\n"
