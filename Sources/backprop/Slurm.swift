@@ -75,7 +75,7 @@ struct Slurm: ParsableCommand, ReadsInput {
                 arrayParallelism: arrayParallelism, time: time, cpusPerTask: cpusPerTask, partition: partition,
                 outputDirectory: absolute(outputDir ?? resultsPath + "/" + plan.name + "/slurm"))
             if plan.isAdaptive, let search = plan.search {
-                job.rungSteps = (search.trials + search.batch - 1) / search.batch
+                job.rungSteps = search.batchCount
                 job.step = "batch"
             } else if let s = plan.scheduler, let epochs = plan.runs.first?.spec.training.epochs {
                 job.rungSteps = s.brackets(configurations: plan.configurationCount, epochs: epochs).map(\.rungs.count).max()

@@ -96,7 +96,7 @@ extension Sweep {
     func runAdaptiveShard(_ k: Int, shard: (index: Int, count: Int), progress: Progress, starting: ((Int, Int) -> Void)?,
                           begin: () throws -> Void) throws -> Report {
         guard let search = plan.search else { return try runSession(progress: progress, starting: starting, begin: begin) }
-        let batches = (search.trials + search.batch - 1) / search.batch
+        let batches = search.batchCount
         guard (0..<batches).contains(k) else {
             throw SpecError(file: plan.file, path: "search.batch", message: "--batch \(k): this search has batches 0 to \(batches - 1)")
         }

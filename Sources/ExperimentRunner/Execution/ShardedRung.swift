@@ -84,9 +84,7 @@ extension Sweep {
               let model = try? readFile(runFolder.modelFile), (try? JSONParser.parse(model)) != nil else { return nil }
         var r = RunResult(run: run, status: .paused, message: nil, rows: rows, seconds: rows.last!.seconds)
         r.pausedModel = model
-        r.dataFingerprint = data?.fingerprint
-        r.parameters = data?.parameters(of: run)
-        r.flopsPerEpoch = data?.flopsPerEpoch(of: run)
+        r.record(data)
         return r
     }
 }

@@ -73,10 +73,8 @@ extension Sweep {
             return RunResult(run: run, status: .interrupted, message: nil, rows: [], seconds: 0)
         }
         var result = trained
-        result.dataFingerprint = data.fingerprint
+        result.record(data)
         result.provenance = provenanceID
-        result.parameters = data.parameters(of: run)
-        result.flopsPerEpoch = data.flopsPerEpoch(of: run)
         if result.status == .paused {
             // Its metrics and model so far, without status.json (so the run stays incomplete):
             // what the rung's decision reads, in this process or on another node.

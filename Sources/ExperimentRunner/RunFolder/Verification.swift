@@ -40,9 +40,7 @@ public enum Verification {
             again.result.status = .stopped
             again.result.message = status.message
         }
-        again.result.dataFingerprint = data.fingerprint
-        again.result.parameters = data.parameters(of: run)
-        again.result.flopsPerEpoch = data.flopsPerEpoch(of: run)
+        again.result.record(data)
         var lines = [String]()
         // Metrics: every line as written, byte for byte but the last field (seconds): numbers
         // are written at full precision, so equal text is equal bits, and a changed header or

@@ -22,3 +22,13 @@ extension LoadedData {
         return total
     }
 }
+
+extension RunResult {
+    /// What a result records of the data it trained on: its fingerprint, the network's size
+    /// and an epoch's FLOPs (nil data: none of them).
+    mutating func record(_ data: LoadedData?) {
+        dataFingerprint = data?.fingerprint
+        parameters = data?.parameters(of: run)
+        flopsPerEpoch = data?.flopsPerEpoch(of: run)
+    }
+}

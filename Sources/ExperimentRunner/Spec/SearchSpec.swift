@@ -77,6 +77,8 @@ public struct SearchSpec: Sendable {
     /// TPE: trials proposed at once (a fixed number, never `--jobs`, so that the proposals
     /// are the same whatever the machine).
     public var batch = 4
+    /// How many batches a tpe search's trials make (the last may be short).
+    public var batchCount: Int { (trials + batch - 1) / batch }
     /// TPE: finished trials before the estimator takes over from random draws.
     public var startupTrials = 10
     /// TPE: one estimator over all dimensions (true, Optuna's multivariate) or one each.
