@@ -34,10 +34,25 @@ public struct TPESampler: TrialSampler {
     static func gamma(_ n: Int) -> Int { min(Int((0.1 * Double(n)).rounded(.up)), 25) }
 
     /// The trials numbered `first` ..< `first + count`, proposed from `finished` (in trial order).
+    /// The split and the good trials' estimator depend on `finished` alone: they are made once
+    /// for the batch, and only g, which holds the batch's earlier proposals, once a proposal.
     public func propose(first: Int, count: Int, finished: [Observation]) -> [[Double]] {
+        guard finished.count >= startupTrials, !finished.isEmpty else { return (first..<(first + count)).map(randomPoint) }
+        let groups = Groups(finished)
+        // One estimator over every dimension, or one per dimension (multivariate: false).
+        let blocks = multivariate ? [Array(space.indices)] : space.indices.map { [$0] }
+        let below = blocks.map { groups.below($0, space: space) }
         var batch = [[Double]]()
         for number in first..<(first + count) {
-            batch.append(proposal(number, finished: finished, running: batch))
+            // Its own stream: the seed and the trial's number, mixed.
+            var rng = SplitMix64(seed: seed ^ (UInt64(number) &+ 1) &* 0xD1B5_4A32_D192_ED03)
+            func uniform() -> Double { Double(rng.next() >> 11) * 0x1p-53 }
+            var point = [Double]()
+            for (k, dimensions) in blocks.enumerated() {
+                let l = below[k], g = groups.above(dimensions, running: batch, space: space)
+                point += l.sample(candidates, uniform: uniform)[...].best(below: l, above: g)
+            }
+            batch.append(point)
         }
         return batch
     }
@@ -45,36 +60,39 @@ public struct TPESampler: TrialSampler {
     /// The random sampler's values for trial `number` (its startup trials).
     public func randomPoint(_ number: Int) -> [Double] { RandomSampler(space: space, seed: seed).point(number) }
 
-    func proposal(_ number: Int, finished: [Observation], running: [[Double]]) -> [Double] {
-        guard finished.count >= startupTrials, !finished.isEmpty else { return randomPoint(number) }
-        // Its own stream: the seed and the trial's number, mixed.
-        var rng = SplitMix64(seed: seed ^ (UInt64(number) &+ 1) &* 0xD1B5_4A32_D192_ED03)
-        func uniform() -> Double { Double(rng.next() >> 11) * 0x1p-53 }
-        if multivariate {
-            let (l, g) = estimators(finished: finished, running: running, dimensions: Array(space.indices))
-            return l.sample(candidates, uniform: uniform)[...].best(below: l, above: g)
+    /// The finished trials split into the good (l's) and the others (g's), each in trial order.
+    struct Groups {
+        var good: [[Double]], bad: [[Double]]
+        var multiObjective: Bool
+
+        init(_ finished: [Observation]) {
+            let below = Set(TPESampler.goodTrialNumbers(finished))
+            good = finished.indices.filter(below.contains).map { finished[$0].point }
+            bad = finished.indices.filter { !below.contains($0) }.map { finished[$0].point }
+            multiObjective = (finished.first?.losses.count ?? 1) > 1
         }
-        return space.indices.map { d in
-            let (l, g) = estimators(finished: finished, running: running, dimensions: [d])
-            return l.sample(candidates, uniform: uniform)[...].best(below: l, above: g)[0]
+
+        static func project(_ points: [[Double]], _ dimensions: [Int], space: [SearchSpec.Distribution]) -> [[Double]] {
+            dimensions == Array(space.indices) ? points : points.map { p in dimensions.map { p[$0] } }
+        }
+
+        /// l over `dimensions`. Multi-objective TPE weighs each good trial 1 (Optuna 5.1's weights_below).
+        func below(_ dimensions: [Int], space: [SearchSpec.Distribution]) -> ParzenEstimator {
+            ParzenEstimator(observations: Self.project(good, dimensions, space: space), space: dimensions.map { space[$0] },
+                            weights: multiObjective ? [Double](repeating: 1, count: good.count) : nil)
+        }
+
+        /// g over `dimensions`: the other trials, then those still running (a batch's earlier proposals).
+        func above(_ dimensions: [Int], running: [[Double]], space: [SearchSpec.Distribution]) -> ParzenEstimator {
+            ParzenEstimator(observations: Self.project(bad + running, dimensions, space: space), space: dimensions.map { space[$0] })
         }
     }
 
     /// The estimators of the good trials (l) and the others (g) over `dimensions`, each group
     /// in trial order, the trials still running (a batch's earlier proposals) last in g.
     public func estimators(finished: [Observation], running: [[Double]] = [], dimensions: [Int]? = nil) -> (below: ParzenEstimator, above: ParzenEstimator) {
-        let dimensions = dimensions ?? Array(space.indices)
-        let multiObjective = (finished.first?.losses.count ?? 1) > 1
-        let below = Set(Self.goodTrialNumbers(finished))
-        let good = finished.indices.filter(below.contains).map { finished[$0].point }
-        let bad = finished.indices.filter { !below.contains($0) }.map { finished[$0].point } + running
-        let sub = dimensions.map { space[$0] }
-        let all = dimensions == Array(space.indices)
-        func project(_ points: [[Double]]) -> [[Double]] { all ? points : points.map { p in dimensions.map { p[$0] } } }
-        // Multi-objective TPE weighs each good trial 1 (Optuna 5.1's weights_below).
-        return (ParzenEstimator(observations: project(good), space: sub,
-                                weights: multiObjective ? [Double](repeating: 1, count: good.count) : nil),
-                ParzenEstimator(observations: project(bad), space: sub))
+        let dimensions = dimensions ?? Array(space.indices), groups = Groups(finished)
+        return (groups.below(dimensions, space: space), groups.above(dimensions, running: running, space: space))
     }
 
     /// The trials l is fit to (their positions in `finished`), in trial order.
