@@ -44,7 +44,7 @@ final class DiagnosticsTracker<T: Scalar> {
     /// After a forward pass of `rows` rows.
     func observeForward(_ workspace: Workspace<T>, rows: Int) {
         for (l, layer) in layers.enumerated() where layer.activation == .relu {
-            let a = workspace.a[l], units = layer.units
+            let a = workspace.activated[l] ?? workspace.a[l], units = layer.units  // before dropout's mask
             alive[l].withUnsafeMutableBufferPointer { flags in
                 for r in 0..<rows {
                     let row = a + r * units
@@ -58,7 +58,7 @@ final class DiagnosticsTracker<T: Scalar> {
     func observeGradients(_ gradients: UnsafePointer<T>) {
         for (l, layer) in layers.enumerated() {
             var sum = 0.0
-            for i in layer.weightOffset..<(layer.biasOffset + layer.units) { let g = Double(gradients[i]); sum += g * g }
+            for i in layer.weightOffset..<layer.endOffset { let g = Double(gradients[i]); sum += g * g }
             squaredNorms[l] += sum
         }
         batches += 1

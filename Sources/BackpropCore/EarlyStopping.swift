@@ -18,14 +18,17 @@ public struct EarlyStopping: Equatable, Sendable {
         var bestLoss = Double.infinity
         var bestEpoch = 0
         var bestParameters: [T] = []
+        /// The best epoch's running statistics (batch normalisation), restored with its parameters.
+        var bestStatistics: [T] = []
         var stale = 0
 
         /// Records an epoch; returns true when training should stop.
-        mutating func observe(epoch: Int, validationLoss: Double, parameters: [T]) -> Bool {
+        mutating func observe(epoch: Int, validationLoss: Double, parameters: [T], statistics: [T]) -> Bool {
             if validationLoss < bestLoss - rule.minDelta || epoch == 0 {
                 bestLoss = validationLoss
                 bestEpoch = epoch
                 bestParameters = parameters
+                bestStatistics = statistics
                 stale = 0
                 return false
             }

@@ -33,6 +33,12 @@ public enum Initialization: Equatable, Sendable {
                 for _ in 0..<weightCount { out.append(rng.nextDouble(in: -r, r)) }
                 out.append(contentsOf: repeatElement(0, count: layer.units))
             }
+            // Batch normalisation's γ = 1 and β = 0, as PyTorch's: no draws, so adding it to a
+            // layer leaves every W and b as they were.
+            if layer.batchNorm {
+                out.append(contentsOf: repeatElement(1, count: layer.units))
+                out.append(contentsOf: repeatElement(0, count: layer.units))
+            }
         }
         return out
     }

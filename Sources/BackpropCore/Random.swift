@@ -58,6 +58,7 @@ public enum RandomStream: UInt64, Sendable {
     case data = 3
     case split = 4
     case testSplit = 5
+    case dropout = 6
 }
 
 extension RandomNumberGenerator {

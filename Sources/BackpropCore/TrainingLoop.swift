@@ -10,7 +10,11 @@
 /// - full batch: the loss and accuracy after the epoch's update (the next forward pass,
 ///   one more at the end);
 /// - mini-batch: the mean over the epoch's batches, each measured just before its update
-///   (as Keras and scikit-learn's `loss_curve_` report it).
+///   (as Keras and scikit-learn's `loss_curve_` report it);
+/// - with batch normalisation or dropout, full batch too: the training pass that computes
+///   the update (batch statistics, dropout's masks) is the one measured, before the update,
+///   as a PyTorch loop in `model.train()` mode sums its losses. Validation is in evaluation
+///   mode (running statistics, no dropout), as is epoch 0's evaluation of the training set.
 /// Epoch 0 evaluates the whole training set before any update. Validation metrics are a
 /// full evaluation after every epoch. Every update goes through `Network.trainingStep`,
 /// which `trace` uses too.
@@ -62,10 +66,12 @@ public final class TrainingLoop<T: Scalar> {
         evaluation = evaluationRows > 0 ? Workspace<T>(network: initial, capacity: evaluationRows, backward: false, batches: false) : workspace
         optimizer = configuration.optimizer.make(parameterCount: initial.parameters.count, scalar: T.self)
         variables = Variables(network: initial, rng: Xoshiro256StarStar(seed: configuration.seed, stream: .shuffling),
-                              order: Array(0..<n), stopping: configuration.earlyStopping.map { EarlyStopping.Tracker<T>(rule: $0) })
+                              order: Array(0..<n), stopping: configuration.earlyStopping.map { EarlyStopping.Tracker<T>(rule: $0) },
+                              dropout: Xoshiro256StarStar(seed: configuration.seed, stream: .dropout))
         tracker = configuration.diagnostics ? DiagnosticsTracker<T>(network: initial) : nil
-        // The fused step of tiny networks has neither the L1 penalty nor clipping.
-        let penalties = configuration.optimizer.l1 != 0 || configuration.clipGradNorm != nil
+        // The fused step of tiny networks has neither the L1 penalty nor clipping, neither
+        // batch normalisation nor dropout.
+        let penalties = configuration.optimizer.l1 != 0 || configuration.clipGradNorm != nil || initial.trainsDifferently
         tiny = batch == n && tracker == nil && !penalties && TinyNetwork.qualifies(initial, rows: n)
             ? TinyNetwork(network: initial, rows: n, weightDecay: T(configuration.optimizer.weightDecay), workspace: workspace) : nil
     }
@@ -76,8 +82,11 @@ public final class TrainingLoop<T: Scalar> {
     public convenience init(configuration: TrainingConfiguration, network shape: Network<T>, resuming state: TrainingState<T>,
                             data: Dataset<T>, validation: Dataset<T>? = nil) {
         self.init(configuration: configuration, network: shape, data: data, validation: validation)
-        precondition(state.parameters.count == shape.parameters.count && state.order.count == data.count)
+        precondition(state.parameters.count == shape.parameters.count && state.order.count == data.count
+                     && state.statistics.count == shape.statistics.count)
         variables.network.parameters = state.parameters
+        variables.network.statistics = state.statistics
+        variables.dropout.state = state.dropout
         optimizer.restore(buffers: state.optimizerBuffers, steps: state.optimizerSteps)
         variables.rng.state = state.shuffling
         variables.order = state.order
@@ -86,6 +95,7 @@ public final class TrainingLoop<T: Scalar> {
             variables.stopping?.bestEpoch = s.bestEpoch
             variables.stopping?.stale = s.stale
             variables.stopping?.bestParameters = s.bestParameters
+            variables.stopping?.bestStatistics = s.bestStatistics
         }
         variables.epoch = state.epoch
     }
@@ -97,7 +107,8 @@ public final class TrainingLoop<T: Scalar> {
         return TrainingState(epoch: epoch, parameters: network.parameters, optimizerBuffers: saved.buffers.map(\.values),
                              optimizerSteps: saved.steps, shuffling: variables.rng.state, order: variables.order,
                              earlyStopping: variables.stopping.map { .init(bestLoss: $0.bestLoss, bestEpoch: $0.bestEpoch, stale: $0.stale,
-                                                                  bestParameters: $0.bestParameters) })
+                                                                  bestParameters: $0.bestParameters, bestStatistics: $0.bestStatistics) },
+                             statistics: network.statistics, dropout: variables.dropout.state)
     }
 
     /// Runs epochs until training ends, `onEpoch` returns false (then the outcome is
@@ -129,6 +140,8 @@ public final class TrainingLoop<T: Scalar> {
         var rng: Xoshiro256StarStar
         var order: [Int]
         var stopping: EarlyStopping.Tracker<T>?
+        /// The stream dropout's masks are drawn from.
+        var dropout: Xoshiro256StarStar
         /// The last epoch done; -1 before epoch 0 is evaluated.
         var epoch = -1
         /// Full batch: whether the workspace holds the forward pass of the current parameters
@@ -144,6 +157,9 @@ public final class TrainingLoop<T: Scalar> {
                         pauseAfter: (Int) -> Bool, onEpoch: (Epoch) -> Bool) {
         let n = data.count, loss = configuration.loss, epochs = configuration.epochs
         let labels = data.labels, fullBatch = batch == n
+        // Batch normalisation and dropout: every batch gets a training pass of its own (masks
+        // drawn, batch statistics, running statistics updated), measured before its update.
+        let stochastic = v.network.trainsDifferently
         let workspace = workspace, evaluation = evaluation, optimizer = optimizer, tracker = tracker
         let tiny = tiny
         let decay = T(configuration.optimizer.weightDecay), l1 = T(configuration.optimizer.l1), clip = configuration.clipGradNorm.map { T($0) }
@@ -152,7 +168,7 @@ public final class TrainingLoop<T: Scalar> {
         if v.epoch < 0 {
             if fullBatch {
                 v.network.forward(x0, rows: n, workspace: workspace)
-                v.forwardIsCurrent = true
+                v.forwardIsCurrent = !stochastic
                 tally.add(v.network, workspace, target: t0, rows: n) { labels?[$0] }
             } else {
                 tally.add(v.network.evaluate(data, loss: loss, workspace: evaluation))
@@ -176,6 +192,14 @@ public final class TrainingLoop<T: Scalar> {
                 }
                 v.forwardIsCurrent = true
                 tally.add(output: tiny.output, columns: outputs, target: t0, rows: n) { labels?[$0] }
+            } else if fullBatch && stochastic {
+                v.network.drawDropoutMasks(rows: n, workspace: workspace, using: &v.dropout)
+                v.network.forward(x0, rows: n, workspace: workspace, mode: .training)
+                tracker?.observeForward(workspace, rows: n)
+                tally.add(v.network, workspace, target: t0, rows: n) { labels?[$0] }
+                v.network.updateRunningStatistics(workspace: workspace, rows: n)
+                v.network.trainingStep(x0, target: t0, rows: n, loss: loss, weightDecay: decay, optimizer: optimizer,
+                                       learningRate: rate, workspace: workspace, tracker: tracker, foldsDecay: true, l1: l1, clipNorm: clip)
             } else if fullBatch {
                 // The update reuses the forward pass of the current parameters.
                 if !v.forwardIsCurrent { v.network.forward(x0, rows: n, workspace: workspace) }
@@ -197,9 +221,11 @@ public final class TrainingLoop<T: Scalar> {
                         (workspace.batchTargets + r * outputs).update(from: t0 + source * outputs, count: outputs)
                     }
                     let x = UnsafePointer(workspace.batchInputs), t = UnsafePointer(workspace.batchTargets)
-                    v.network.forward(x, rows: rows, workspace: workspace)
+                    if stochastic { v.network.drawDropoutMasks(rows: rows, workspace: workspace, using: &v.dropout) }
+                    v.network.forward(x, rows: rows, workspace: workspace, mode: .training)
                     tracker?.observeForward(workspace, rows: rows)
                     tally.add(v.network, workspace, target: t, rows: rows) { [start] r in labels?[order[start + r]] }
+                    if stochastic { v.network.updateRunningStatistics(workspace: workspace, rows: rows) }
                     v.network.trainingStep(x, target: t, rows: rows, loss: loss, weightDecay: decay, optimizer: optimizer,
                                            learningRate: rate, workspace: workspace, tracker: tracker, foldsDecay: true, l1: l1, clipNorm: clip)
                     start += rows
@@ -230,8 +256,10 @@ public final class TrainingLoop<T: Scalar> {
             v.result = .diverged(epoch: epoch)
         } else if !proceed {
             v.result = .stopped(epoch: epoch)
-        } else if v.stopping?.observe(epoch: epoch, validationLoss: r.validationLoss!, parameters: v.network.parameters) == true {
+        } else if v.stopping?.observe(epoch: epoch, validationLoss: r.validationLoss!, parameters: v.network.parameters,
+                                      statistics: v.network.statistics) == true {
             v.network.parameters = v.stopping!.bestParameters
+            v.network.statistics = v.stopping!.bestStatistics
             v.result = .earlyStopped(epoch: epoch, bestEpoch: v.stopping!.bestEpoch)
         } else if epoch >= configuration.epochs {
             v.result = .completed

@@ -12,22 +12,30 @@ public struct TrainingState<T: Scalar>: Sendable {
     public var shuffling: (UInt64, UInt64, UInt64, UInt64)
     public var order: [Int]
     public var earlyStopping: EarlyStoppingState?
+    /// Batch normalisation's running means and variances (the network's `statistics`).
+    public var statistics: [T]
+    /// The dropout stream's xoshiro256** state.
+    public var dropout: (UInt64, UInt64, UInt64, UInt64)
 
     public struct EarlyStoppingState: Sendable, Equatable {
         public var bestLoss: Double
         public var bestEpoch: Int
         public var stale: Int
         public var bestParameters: [T]
-        public init(bestLoss: Double, bestEpoch: Int, stale: Int, bestParameters: [T]) {
+        /// The best epoch's running statistics.
+        public var bestStatistics: [T]
+        public init(bestLoss: Double, bestEpoch: Int, stale: Int, bestParameters: [T], bestStatistics: [T] = []) {
             self.bestLoss = bestLoss
             self.bestEpoch = bestEpoch
             self.stale = stale
             self.bestParameters = bestParameters
+            self.bestStatistics = bestStatistics
         }
     }
 
     public init(epoch: Int, parameters: [T], optimizerBuffers: [[T]], optimizerSteps: Int?,
-                shuffling: (UInt64, UInt64, UInt64, UInt64), order: [Int], earlyStopping: EarlyStoppingState?) {
+                shuffling: (UInt64, UInt64, UInt64, UInt64), order: [Int], earlyStopping: EarlyStoppingState?,
+                statistics: [T] = [], dropout: (UInt64, UInt64, UInt64, UInt64)) {
         self.epoch = epoch
         self.parameters = parameters
         self.optimizerBuffers = optimizerBuffers
@@ -35,6 +43,8 @@ public struct TrainingState<T: Scalar>: Sendable {
         self.shuffling = shuffling
         self.order = order
         self.earlyStopping = earlyStopping
+        self.statistics = statistics
+        self.dropout = dropout
     }
 }
 
@@ -43,9 +53,12 @@ extension TrainingState {
     /// parameters and `rows` training rows; nil when it can. A saved state comes from a file,
     /// which anyone may have written with a valid checksum: every field is checked against the
     /// run before the loop takes it (where a wrong length or index would trap).
-    public func problem(configuration: TrainingConfiguration, parameters: Int, rows: Int) -> String? {
+    public func problem(configuration: TrainingConfiguration, parameters: Int, statistics: Int = 0, rows: Int) -> String? {
         guard (0...configuration.epochs).contains(epoch) else { return "epoch \(epoch) is outside 0...\(configuration.epochs)" }
         guard self.parameters.count == parameters else { return "\(self.parameters.count) parameters where the network has \(parameters)" }
+        guard self.statistics.count == statistics else { return "\(self.statistics.count) running statistics where the network has \(statistics)" }
+        guard self.statistics.allSatisfy({ $0.isFinite }) else { return "running statistics that are not finite" }
+        guard dropout != (0, 0, 0, 0) else { return "a dropout stream state of zeros (xoshiro256** never leaves it)" }
         let optimizer = configuration.optimizer
         let buffers = optimizer.kind == .adam ? 2 : optimizer.momentum == 0 ? 0 : 1
         guard optimizerBuffers.count == buffers, optimizerBuffers.allSatisfy({ $0.count == parameters }) else {
@@ -65,7 +78,7 @@ extension TrainingState {
         switch (earlyStopping, configuration.earlyStopping) {
         case (nil, nil): break
         case let (s?, _?):
-            guard s.bestParameters.count == parameters, (0...epoch).contains(s.bestEpoch), (0...epoch).contains(s.stale), !s.bestLoss.isNaN else {
+            guard s.bestParameters.count == parameters, s.bestStatistics.count == statistics, (0...epoch).contains(s.bestEpoch), (0...epoch).contains(s.stale), !s.bestLoss.isNaN else {
                 return "an early-stopping state that does not fit the run"
             }
         default: return "an early-stopping state where the run has \(configuration.earlyStopping == nil ? "none" : "one")"

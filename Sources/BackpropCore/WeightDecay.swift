@@ -38,7 +38,7 @@ public struct FoldedDecay<T: Scalar> {
     public func forEachRange(_ body: (Range<Int>, Bool) -> Void) {
         for layer in layers {
             body(layer.weightOffset..<layer.biasOffset, true)
-            body(layer.biasOffset..<(layer.biasOffset + layer.units), false)
+            body(layer.biasOffset..<layer.endOffset, false)  // b, and γ, β with batch normalisation
         }
     }
 }

@@ -7,7 +7,7 @@ struct GradCheck: ParsableCommand, ReadsInput {
     static let configuration = CommandConfiguration(
         commandName: "gradcheck",
         abstract: "Compare every backprop gradient with central finite differences.",
-        discussion: "Uses the spec's first run: its starting network and the first rows of its training data. Prints the largest relative error per layer and exits 1 when any is above the tolerance.")
+        discussion: "Uses the spec's first run: its starting network and the first rows of its training data, in training mode (batch normalisation with the batch's statistics; dropout with one mask from the run's dropout stream, kept for every difference). Prints the largest relative error per layer and exits 1 when any is above the tolerance.")
 
     @OptionGroup var spec: SpecOptions
     var input: InputOptions { spec.input }
@@ -25,14 +25,16 @@ struct GradCheck: ParsableCommand, ReadsInput {
             let batch = run.firstBatch(data.trainingAsDouble, limit: max(rows, 1))
             let network = run.initialNetwork(inputs: batch.features)
             let inputs = batch.inputs, targets = batch.targets
-            let results = network.gradientCheck(inputs: inputs, targets: targets, loss: run.spec.loss)
+            let results = network.gradientCheck(inputs: inputs, targets: targets, loss: run.spec.loss, seed: run.seed)
             print("gradient check of \(run.id) on \(inputs.rows) row\(inputs.rows == 1 ? "" : "s"), loss \(run.spec.loss.rawValue):")
             for r in results {
                 let layer = network.layers[r.layer]
                 let verdict = r.maxRelativeError <= tolerance ? "ok" : "FAIL"
-                print(String(format: "  layer %d (%d -> %d, %@): max relative error weights %.3e, biases %.3e  %@",
-                             r.layer + 1, layer.inputs, layer.units, layer.activation.rawValue,
-                             r.maxRelativeErrorWeights, r.maxRelativeErrorBiases, verdict))
+                let norm = r.maxRelativeErrorNormalization.map { String(format: ", batch norm γ β %.3e", $0) } ?? ""
+                let dropout = layer.dropout > 0 ? ", dropout \(layer.dropout) (one mask)" : ""
+                print(String(format: "  layer %d (%d -> %d, %@%@): max relative error weights %.3e, biases %.3e%@  %@",
+                             r.layer + 1, layer.inputs, layer.units, layer.activation.rawValue, dropout,
+                             r.maxRelativeErrorWeights, r.maxRelativeErrorBiases, norm, verdict))
             }
             return results.map(\.maxRelativeError).max() ?? 0
         }()

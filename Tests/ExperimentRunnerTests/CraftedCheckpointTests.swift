@@ -11,10 +11,11 @@ import TestSupport
 /// ends exactly as a run that never had a checkpoint.
 @Suite struct CraftedCheckpointTests {
     /// Adam (two buffers and a step count), mini-batches (a row order), early stopping (a
-    /// best state): every field of a checkpoint is in use.
+    /// best state), batch normalisation (running statistics) and dropout (its stream): every
+    /// field of a checkpoint is in use.
     static let spec = #"""
     {"name": "ck", "dataset": {"name": "moons", "samples": 40, "validation": 0.25},
-     "model": {"layers": [{"units": 3, "activation": "tanh"}, {"units": 1, "activation": "sigmoid"}]},
+     "model": {"layers": [{"units": 3, "activation": "tanh", "batch_norm": true, "dropout": 0.2}, {"units": 1, "activation": "sigmoid"}]},
      "loss": "binary_cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.05},
      "training": {"epochs": 8, "batch_size": 8, "early_stopping": {"patience": 50}, "checkpoint": {"every_epochs": 1}}, "seeds": [1]}
     """#
@@ -54,6 +55,8 @@ import TestSupport
         "optimizer buffers that do not fit the optimizer and the network", "no step count for Adam",
         "a row order that is not a permutation of the training rows", "a row order of 29 rows for 30",
         "an early-stopping state that does not fit the run", "an early-stopping state where the run has one",
+        "5 running statistics where the network has 6", "running statistics that are not finite",
+        "a dropout stream state of zeros (xoshiro256** never leaves it)",
     ])
     func aCraftedCheckpointIsIgnoredAndTheRunStartsOver(_ problem: String) throws {
         var s = try saved()
@@ -65,6 +68,9 @@ import TestSupport
         case "a row order that is not a permutation of the training rows": s.state.order[1] = s.state.order[0]
         case "a row order of 29 rows for 30": s.state.order.removeLast()
         case "an early-stopping state that does not fit the run": s.state.earlyStopping!.bestEpoch = 7
+        case "5 running statistics where the network has 6": s.state.statistics.removeLast()
+        case "running statistics that are not finite": s.state.statistics[4] = .nan
+        case "a dropout stream state of zeros (xoshiro256** never leaves it)": s.state.dropout = (0, 0, 0, 0)
         default: s.state.earlyStopping = nil
         }
         let crafted = Checkpoint.encode(s.state, identity: identity, seconds: s.seconds, metrics: s.metrics)
@@ -88,6 +94,29 @@ import TestSupport
         let bytes = Checkpoint.encode(s.state, identity: identity, seconds: s.seconds, metrics: s.metrics)
         let resumed = try #require(data.train(plan.runs[0], cancellation: Cancellation(), clock: Stopwatch(), checkpoints: file(bytes, captured), until: nil))
         let fresh = try #require(data.train(plan.runs[0], cancellation: Cancellation(), clock: Stopwatch(), checkpoints: nil, until: nil))
+        #expect(captured.warnings.withLock { $0 }.isEmpty)
+        #expect(Self.metrics(resumed.result) == Self.metrics(fresh.result) && resumed.model == fresh.model)
+    }
+
+    /// A checkpoint written before batch normalisation and dropout ("BPCKPT01": no running
+    /// statistics, no dropout stream) still resumes a run that has neither.
+    @Test func aVersionOneCheckpointResumes() throws {
+        let plain = try SweepPlan(json: try JSONParser.parse(Self.spec.replacingOccurrences(of: #", "batch_norm": true, "dropout": 0.2"#, with: "")), file: "ck.json")
+        let data = try plain.buildData()[0]!.splits
+        let captured = Captured()
+        _ = data.train(plain.runs[0], cancellation: Cancellation(), clock: Stopwatch(), checkpoints: file(nil, captured), until: 4)
+        let v2 = try #require(captured.written.withLock { $0.last })
+        // Version 1 is version 2 without the best statistics (a count of 0), the statistics (a
+        // count of 0) and the dropout state (4 numbers), which sit just before metrics.csv.
+        let saved = try Checkpoint.decode(v2, as: Double.self, identity: identity, parameters: 13, rows: data.trainingCount).get()
+        let metricsStart = v2.count - 8 - saved.metrics.utf8.count - 8
+        let earlyStoppingEnd = metricsStart - 8 - 32  // the statistics' count, the dropout state
+        var v1 = Array("BPCKPT01".utf8) + v2[8..<(earlyStoppingEnd - 8)] + v2[metricsStart..<(v2.count - 8)]
+        v1 = Checkpoint.withChecksum(v1)
+        let decoded = try Checkpoint.decode(v1, as: Double.self, identity: identity, parameters: 13, rows: data.trainingCount).get()
+        #expect(decoded.state.parameters == saved.state.parameters && decoded.state.order == saved.state.order && decoded.metrics == saved.metrics)
+        let resumed = try #require(data.train(plain.runs[0], cancellation: Cancellation(), clock: Stopwatch(), checkpoints: file(v1, captured), until: nil))
+        let fresh = try #require(data.train(plain.runs[0], cancellation: Cancellation(), clock: Stopwatch(), checkpoints: nil, until: nil))
         #expect(captured.warnings.withLock { $0 }.isEmpty)
         #expect(Self.metrics(resumed.result) == Self.metrics(fresh.result) && resumed.model == fresh.model)
     }

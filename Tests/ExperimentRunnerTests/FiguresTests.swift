@@ -57,6 +57,29 @@ import TestSupport
         if let d = splits as? DataSplits<Double> { check(d) } else if let d = splits as? DataSplits<Float> { check(d) } else { Issue.record("neither precision") }
     }
 
+    /// The same with batch normalisation and dropout: the trace draws the run's first mask and
+    /// keeps its running statistics, so its update is the run's, γ, β and statistics included.
+    @Test(arguments: ["float64", "float32"])
+    func traceIsTheStepRunTakesWithBatchNormAndDropout(_ precision: String) throws {
+        let json = Self.oneEpoch(Self.optimizers[2], precision: precision)
+            .replacingOccurrences(of: #"{"units": 3, "activation": "tanh"}"#, with: #"{"units": 3, "activation": "tanh", "batch_norm": true, "dropout": 0.4}"#)
+        let plan = try Self.plan(json)
+        let run = plan.runs[0]
+        func check<T: Scalar>(_ d: DataSplits<T>) {
+            let trace = run.traceFirstStep(d)
+            let (_, network) = RunTraining.train(run, d, cancellation: Cancellation())!
+            #expect(trace.forward[0].mask != nil && trace.forward[0].batchMean != nil)
+            for l in network.layers.indices {
+                #expect(trace.updated[l].weights == network.weights(l) && trace.updated[l].biases == network.biases(l), "layer \(l)")
+                #expect(trace.updated[l].scale == network.normalization(l)?.scale && trace.updated[l].shift == network.normalization(l)?.shift)
+                #expect(trace.runningStatistics[l]?.mean == network.runningStatistics(l)?.mean)
+                #expect(trace.runningStatistics[l]?.variance == network.runningStatistics(l)?.variance)
+            }
+        }
+        let splits = try plan.buildData()[0]!.splits
+        if let d = splits as? DataSplits<Double> { check(d) } else if let d = splits as? DataSplits<Float> { check(d) } else { Issue.record("neither precision") }
+    }
+
     /// The issue's example, by hand: dW = 2·(1·1 - 0)·1 = 2, plus λ/n·W = 1, so W = 1 - 0.1·3 = 0.7;
     /// db = 2, b = 0 - 0.1·2 = -0.2. trace says so, shows the rule, and run trains the same.
     @Test func traceIncludesWeightDecay() throws {

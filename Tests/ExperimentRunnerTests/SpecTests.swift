@@ -104,6 +104,7 @@ func specError(_ edit: (inout String) -> Void) -> String? {
             return members.map(\.key).sorted()
         }
         #expect(keys(properties?["dataset"]?["properties"]) == DatasetSpec.keys.sorted())
+        #expect(keys(schema["$defs"]?["layer"]?["properties"]) == ModelSpec.layerKeys.sorted())
         #expect(keys(properties?["optimizer"]?["properties"]) == OptimizerConfiguration.keys.sorted())
         #expect(keys(properties?["training"]?["properties"]) == TrainingSpec.keys.sorted())
         guard case let .object(top)? = properties else { Issue.record("no properties"); return }

@@ -100,7 +100,9 @@ extension DataSplits: TrainingData {
             let parameters = Network<Double>.parameterCount(inputs: features, architecture: run.spec.model.layers)
             switch Checkpoint.decode(bytes, as: T.self, identity: file.identity(), parameters: parameters, rows: trainingCount) {
             case let .success(saved):
-                if let problem = saved.state.problem(configuration: run.trainingConfiguration, parameters: parameters, rows: trainingCount) {
+                let statistics = Network<Double>.layout(inputs: features, architecture: run.spec.model.layers).reduce(0) { $0 + $1.statisticsCount }
+                if let problem = saved.state.problem(configuration: run.trainingConfiguration, parameters: parameters, statistics: statistics,
+                                                     rows: trainingCount) {
                     file.warn("\(file.path): damaged (\(problem)); the run starts over")
                 } else if let rows = MetricsLog.parse(saved.metrics), rows.count == saved.state.epoch + 1,
                           rows.enumerated().allSatisfy({ $0.element.record.epoch == $0.offset }) {

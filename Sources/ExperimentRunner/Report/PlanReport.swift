@@ -52,7 +52,10 @@ public struct PlanReport {
         var architectures = [(widths: [Int], activations: String, parameters: Int, flops: Double)]()
         for run in plan.runs {
             let widths = [data[run.index]!.features] + run.spec.model.layers.map(\.units)
-            let activations = run.spec.model.layers.map(\.activation.rawValue).joined(separator: ",")
+            // "relu+bn+dropout(0.3)": the activation, with batch normalisation and dropout where a layer has them.
+            let activations = run.spec.model.layers.map { layer in
+                layer.activation.rawValue + (layer.batchNorm ? "+bn" : "") + (layer.dropout > 0 ? "+dropout(\(layer.dropout))" : "")
+            }.joined(separator: ",")
             if !architectures.contains(where: { $0.widths == widths && $0.activations == activations }) {
                 architectures.append((widths, activations, parameters(run), flopsPerEpoch(run)))
             }

@@ -31,15 +31,37 @@ public enum TraceReport {
     public static func json<T: Scalar>(_ t: StepTrace<T>) -> JSONValue {
         func m(_ x: Matrix<T>) -> JSONValue { .array(x.nested.map { .array($0.map { .number(Double($0)) }) }) }
         func v(_ x: [T]) -> JSONValue { .array(x.map { .number(Double($0)) }) }
-        func p(_ x: [StepTrace<T>.Parameters]) -> JSONValue { .array(x.map { .object([("weights", m($0.weights)), ("biases", v($0.biases))]) }) }
+        func p(_ x: [StepTrace<T>.Parameters]) -> JSONValue {
+            .array(x.map {
+                var fields: [(String, JSONValue)] = [("weights", m($0.weights)), ("biases", v($0.biases))]
+                if let g = $0.scale, let b = $0.shift { fields += [("scale", v(g)), ("shift", v(b))] }
+                return .object(fields)
+            })
+        }
+        func forward(_ f: StepTrace<T>.Forward) -> JSONValue {
+            var fields: [(String, JSONValue)] = [("z", m(f.z))]
+            if let mean = f.batchMean, let variance = f.batchVariance, let y = f.normalized {
+                fields += [("batch_mean", v(mean)), ("batch_variance", v(variance)), ("y", m(y))]
+            }
+            if let activated = f.activated, let mask = f.mask { fields += [("f_y", m(activated)), ("mask", m(mask))] }
+            return .object(fields + [("a", m(f.a))])
+        }
+        func backward(_ b: StepTrace<T>.Backward) -> JSONValue {
+            var fields: [(String, JSONValue)] = [("delta", m(b.delta)), ("dW", m(b.dW)), ("db", v(b.db))]
+            if let g = b.dScale, let s = b.dShift { fields += [("dscale", v(g)), ("dshift", v(s))] }
+            return .object(fields)
+        }
+        let running: [JSONValue] = t.runningStatistics.map { s in
+            s.map { .object([("running_mean", v($0.mean)), ("running_var", v($0.variance))]) } ?? .null
+        }
         return .object([
-            ("forward", .array(t.forward.map { .object([("z", m($0.z)), ("a", m($0.a))]) })),
+            ("forward", .array(t.forward.map(forward))),
             ("loss", .number(Double(t.loss))),
-            ("backward", .array(t.backward.map { .object([("delta", m($0.delta)), ("dW", m($0.dW)), ("db", v($0.db))]) })),
+            ("backward", .array(t.backward.map(backward))),
             ("learning_rate", .number(t.learningRate)),
             ("optimizer_state", .object(t.state.map { ($0.name, p($0.layers)) })),
             ("updated", p(t.updated)),
-        ])
+        ] + (running.contains { $0 != .null } ? [("running_statistics", .array(running))] : []))
     }
 
     /// The update rule a step applied, with its constants, as `trace` prints it.
@@ -75,10 +97,22 @@ public enum TraceReport {
         func m(_ x: Matrix<T>) -> String { "[" + x.nested.map { "[" + $0.map(n).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]" }
         func v(_ x: [T]) -> String { "[" + x.map(n).joined(separator: ", ") + "]" }
         var out = "Forward pass: z = a_prev·W + b, a = f(z)   (W is inputs x units)\n"
+        if network.layers.contains(where: \.batchNorm) {
+            out += "  batch norm: μ, σ² = the batch's mean and biased variance of z, y = γ · (z - μ)/√(σ² + \(BatchNormalization.epsilon)) + β, a = f(y)\n"
+        }
+        if network.layers.contains(where: { $0.dropout > 0 }) {
+            out += "  dropout p: a = f(y) ⊙ mask, mask = 1/(1 - p) where kept, 0 where dropped (the run's dropout stream)\n"
+        }
         for (l, f) in t.forward.enumerated() {
             let layer = network.layers[l]
-            out += "  layer \(l + 1) (\(layer.inputs) -> \(layer.units), \(layer.activation.rawValue))\n"
-            out += "    z = \(m(f.z))\n    a = \(m(f.a))\n"
+            let extras = (layer.batchNorm ? ", batch norm" : "") + (layer.dropout > 0 ? ", dropout \(layer.dropout)" : "")
+            out += "  layer \(l + 1) (\(layer.inputs) -> \(layer.units), \(layer.activation.rawValue)\(extras))\n"
+            out += "    z = \(m(f.z))\n"
+            if let mean = f.batchMean, let variance = f.batchVariance, let y = f.normalized {
+                out += "    μ = \(v(mean))\n    σ² = \(v(variance))\n    y = \(m(y))\n"
+            }
+            if let activated = f.activated, let mask = f.mask { out += "    f(y) = \(m(activated))\n    mask = \(m(mask))\n" }
+            out += "    a = \(m(f.a))\n"
         }
         out += "Loss (\(loss)) = \(n(t.loss))" + (t.weightDecay != 0 ? "   (the data loss, without the weight-decay penalty)\n" : "\n")
         out += "Backward pass: delta = dL/dz, dW = a_prevᵀ·delta" + (t.weightDecay != 0 ? " + λ/n · W" : "") + (t.l1 != 0 ? " + λ₁ · sign(W) (λ₁ = \(t.l1))" : "")
@@ -88,15 +122,25 @@ public enum TraceReport {
         }
         for (l, b) in t.backward.enumerated().reversed() {
             out += "  layer \(l + 1)\n    delta = \(m(b.delta))\n    dW = \(m(b.dW))\n    db = \(v(b.db))\n"
+            if let g = b.dScale, let s = b.dShift { out += "    dγ = \(v(g))\n    dβ = \(v(s))\n" }
         }
         out += rule(optimizer, learningRate: t.learningRate, weightDecay: t.weightDecay, rows: t.rows, adamSteps: t.adamSteps)
         for state in t.state {
             out += "Optimizer state \(state.name) after the step\n"
-            for (l, s) in state.layers.enumerated() { out += "  layer \(l + 1)\n    \(state.name)_W = \(m(s.weights))\n    \(state.name)_b = \(v(s.biases))\n" }
+            for (l, s) in state.layers.enumerated() {
+                out += "  layer \(l + 1)\n    \(state.name)_W = \(m(s.weights))\n    \(state.name)_b = \(v(s.biases))\n"
+                if let g = s.scale, let b = s.shift { out += "    \(state.name)_γ = \(v(g))\n    \(state.name)_β = \(v(b))\n" }
+            }
         }
         out += "Updated parameters\n"
         for (l, u) in t.updated.enumerated() {
             out += "  layer \(l + 1)\n    W = \(m(u.weights))\n    b = \(v(u.biases))\n"
+            if let g = u.scale, let s = u.shift { out += "    γ = \(v(g))\n    β = \(v(s))\n" }
+        }
+        for (l, r) in t.runningStatistics.enumerated() {
+            guard let r else { continue }
+            out += "Running statistics after the step (momentum \(BatchNormalization.momentum), unbiased variance), layer \(l + 1)\n"
+            out += "    running_mean = \(v(r.mean))\n    running_var = \(v(r.variance))\n"
         }
         return out
     }

@@ -4,15 +4,21 @@ import BackpropCore
 /// a kill, a power cut, a preemption, or a halving rung (`TrainingState` and the metrics so
 /// far). Little-endian binary, written atomically:
 ///
-///     "BPCKPT01", the scalar's size (4 or 8), the identity (the run's config and its data's
+///     "BPCKPT02", the scalar's size (4 or 8), the identity (the run's config and its data's
 ///     fingerprint, as text), the epoch, the seconds trained, the parameters, the optimizer's
-///     buffers and steps, the shuffling stream's state and row order, early stopping's state,
-///     metrics.csv so far (text), then an FNV-1a 64 checksum of everything before it.
+///     buffers and steps, the shuffling stream's state and row order, early stopping's state
+///     (with the best epoch's running statistics), batch normalisation's running statistics,
+///     the dropout stream's state, metrics.csv so far (text), then an FNV-1a 64 checksum of
+///     everything before it.
+///
+/// "BPCKPT01" files (written before batch normalisation and dropout, so by runs that have
+/// neither) lack the three running-statistics and dropout fields, and are read too.
 ///
 /// A file that is damaged (bad magic, lengths or checksum) or belongs to another
 /// configuration or other data is never resumed from: `read` says why, and the run starts over.
 public enum Checkpoint {
-    static let magic = Array("BPCKPT01".utf8)
+    static let magic = Array("BPCKPT02".utf8)
+    static let magicWithoutStatistics = Array("BPCKPT01".utf8)
 
     /// What a checkpoint gives back.
     public struct Saved<T: Scalar> {
@@ -45,10 +51,12 @@ public enum Checkpoint {
         state.order.map { Int64($0).littleEndian }.withUnsafeBytes { out += $0 }
         if let e = state.earlyStopping {
             out.append(1)
-            f64(e.bestLoss); i64(e.bestEpoch); i64(e.stale); scalars(e.bestParameters)
+            f64(e.bestLoss); i64(e.bestEpoch); i64(e.stale); scalars(e.bestParameters); scalars(e.bestStatistics)
         } else {
             out.append(0)
         }
+        scalars(state.statistics)
+        u64(state.dropout.0); u64(state.dropout.1); u64(state.dropout.2); u64(state.dropout.3)
         bytes(Array(metrics.utf8))
         return withChecksum(out)
     }
@@ -76,7 +84,9 @@ public enum Checkpoint {
     /// parameters and whose training set has `rows` rows.
     public static func decode<T: Scalar>(_ bytes: [UInt8], as: T.Type, identity: String, parameters: Int,
                                          rows: Int) -> Result<Saved<T>, ReadError> {
-        guard bytes.count >= magic.count + 1 + 8, Array(bytes.prefix(magic.count)) == magic else { return .failure(.damaged("not a backprop checkpoint")) }
+        guard bytes.count >= magic.count + 1 + 8 else { return .failure(.damaged("not a backprop checkpoint")) }
+        let version2 = Array(bytes.prefix(magic.count)) == magic
+        guard version2 || Array(bytes.prefix(magic.count)) == magicWithoutStatistics else { return .failure(.damaged("not a backprop checkpoint")) }
         let body = bytes.count - 8
         let stored = bytes[body...].withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
         guard stored == fnv1a(bytes[..<body]) else { return .failure(.damaged("checksum mismatch")) }
@@ -122,12 +132,19 @@ public enum Checkpoint {
             var stopping: TrainingState<T>.EarlyStoppingState? = nil
             if try take(1).first == 1 {
                 let loss = Double(bitPattern: try u64()), best = try i64(), stale = try i64()
-                stopping = .init(bestLoss: loss, bestEpoch: best, stale: stale, bestParameters: try scalars())
+                stopping = .init(bestLoss: loss, bestEpoch: best, stale: stale, bestParameters: try scalars(),
+                                 bestStatistics: version2 ? try scalars() : [])
+            }
+            // A version-1 file's run has no dropout: its stream's state is never drawn from.
+            var statistics = [T](), dropout = Xoshiro256StarStar(seed: 0, stream: .dropout).state
+            if version2 {
+                statistics = try scalars()
+                dropout = (try u64(), try u64(), try u64(), try u64())
             }
             let metrics = String(decoding: try take(try count(body - at)), as: UTF8.self)
             guard at == body, epoch >= 0 else { throw Short() }
             let state = TrainingState(epoch: epoch, parameters: params, optimizerBuffers: buffers, optimizerSteps: steps < 0 ? nil : steps,
-                                      shuffling: shuffling, order: order, earlyStopping: stopping)
+                                      shuffling: shuffling, order: order, earlyStopping: stopping, statistics: statistics, dropout: dropout)
             return .success(Saved(state: state, seconds: seconds, metrics: metrics))
         } catch {
             return .failure(.damaged("its lengths do not add up"))

@@ -4,11 +4,15 @@ import BackpropData
 /// model.json: everything a prediction needs, so that the file is used alone (`backprop
 /// predict`, `evaluate`):
 ///
-///     {"layers": [{"weights": [[..]], "biases": [..], "activation": ".."}],
+///     {"layers": [{"weights": [[..]], "biases": [..], "activation": "..",
+///                  "batch_norm": {"scale": [..], "shift": [..], "running_mean": [..], "running_var": [..]},
+///                  "dropout": 0.3}],
 ///      "classes": [..], "positive_class": "..", "features": [..],
 ///      "normalization": {"shift": [..], "divisor": [..]}}
 ///
-/// weights are (inputs x units). For classification, `classes` names the classes in the order
+/// weights are (inputs x units). `batch_norm` (only on a batch-normalised layer) holds its γ,
+/// β and the running statistics evaluation uses; `dropout` (only on a layer with dropout)
+/// records the rate, which a prediction ignores (dropout is the identity outside training). For classification, `classes` names the classes in the order
 /// of the outputs (output j is classes[j]); for one sigmoid output, `positive_class` is the
 /// class its output is the probability of (classes[1]: the second in sorted order, "1" for
 /// 0/1 labels). `features` names the input columns in order (a CSV file's header names; x1,
@@ -50,7 +54,23 @@ public enum ModelFile {
             }
             out += "],\n      \"biases\": "
             numbers(p[layer.biasOffset..<(layer.biasOffset + layer.units)].lazy.map { Double($0) }, separator: ", ")
-            out += ",\n      \"activation\": " + JSONValue.quote(layer.activation.rawValue) + "\n    }"
+            out += ",\n      \"activation\": " + JSONValue.quote(layer.activation.rawValue)
+            if let norm = network.normalization(l), let running = network.runningStatistics(l) {
+                out += ",\n      \"batch_norm\": {\n        \"scale\": "
+                numbers(norm.scale.lazy.map { Double($0) }, separator: ", ")
+                out += ",\n        \"shift\": "
+                numbers(norm.shift.lazy.map { Double($0) }, separator: ", ")
+                out += ",\n        \"running_mean\": "
+                numbers(running.mean.lazy.map { Double($0) }, separator: ", ")
+                out += ",\n        \"running_var\": "
+                numbers(running.variance.lazy.map { Double($0) }, separator: ", ")
+                out += "\n      }"
+            }
+            if layer.dropout > 0 {
+                out += ",\n      \"dropout\": "
+                appendNumber(layer.dropout, to: &out)
+            }
+            out += "\n    }"
         }
         out += "\n  ]"
         if let classes {
@@ -82,7 +102,10 @@ extension ModelFile {
             default: return false
             }
         }
-        return layers.contains { strings($0["weights"]) || strings($0["biases"]) }
+        return layers.contains { layer in
+            strings(layer["weights"]) || strings(layer["biases"])
+                || ["scale", "shift", "running_mean", "running_var"].contains { strings(layer["batch_norm"]?[$0]) }
+        }
     }
 
     /// The network a model.json holds, for `inputs` input columns; nil when it is not one, or
@@ -91,22 +114,40 @@ extension ModelFile {
     /// Every parameter must be a finite decimal number.
     public static func network(_ json: JSONValue, inputs: Int, architecture expected: [LayerSpec]? = nil) -> Network<Double>? {
         guard case let .array(layers)? = json["layers"] else { return nil }
-        var architecture = [LayerSpec](), parameters = [(weights: Matrix<Double>, biases: [Double])]()
+        var architecture = [LayerSpec](), flat = [Double](), statistics = [Double]()
         var width = inputs
+        func numbers(_ items: [JSONValue]) -> [Double]? {
+            let values = items.compactMap { v -> Double? in if case let .number(t) = v { return DecimalNumber.parse(t) } else { return nil } }
+            return values.count == items.count ? values : nil
+        }
         for layer in layers {
             guard case let .array(rows)? = layer["weights"], case let .array(b)? = layer["biases"],
                   case let .string(name)? = layer["activation"], let activation = Activation(rawValue: name) else { return nil }
-            func numbers(_ items: [JSONValue]) -> [Double]? {
-                let values = items.compactMap { v -> Double? in if case let .number(t) = v { return DecimalNumber.parse(t) } else { return nil } }
-                return values.count == items.count ? values : nil
-            }
             let weights = rows.compactMap { row -> [Double]? in if case let .array(items) = row { return numbers(items) } else { return nil } }
             guard weights.count == width, let biases = numbers(b), weights.allSatisfy({ $0.count == biases.count }), !biases.isEmpty else { return nil }
-            architecture.append(LayerSpec(units: biases.count, activation: activation))
-            parameters.append((Matrix(weights), biases))
+            var spec = LayerSpec(units: biases.count, activation: activation)
+            flat += weights.joined()
+            flat += biases
+            if let norm = layer["batch_norm"] {
+                var four = [[Double]]()
+                for key in ["scale", "shift", "running_mean", "running_var"] {
+                    guard case let .array(items)? = norm[key], let values = numbers(items), values.count == spec.units else { return nil }
+                    four.append(values)
+                }
+                // A variance below 0 has no square root.
+                guard four[3].allSatisfy({ $0 >= 0 }) else { return nil }
+                spec.batchNorm = true
+                flat += four[0] + four[1]
+                statistics += four[2] + four[3]
+            }
+            if let d = layer["dropout"] {
+                guard case let .number(t) = d, let p = DecimalNumber.parse(t), p > 0, p < 1 else { return nil }
+                spec.dropout = p
+            }
+            architecture.append(spec)
             width = biases.count
         }
         guard !architecture.isEmpty, expected.map({ $0 == architecture }) ?? true else { return nil }
-        return Network(inputs: inputs, architecture: architecture, weightsAndBiases: parameters)
+        return Network(inputs: inputs, architecture: architecture, parameters: flat, statistics: statistics)
     }
 }

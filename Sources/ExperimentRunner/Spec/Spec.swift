@@ -146,14 +146,21 @@ extension ExperimentSpec {
         for layer in model.layers {
             let (product, overflow) = fanIn.multipliedReportingOverflow(by: layer.units)
             if overflow { parameters = .max; break }
-            parameters = parameters > Int.max / 2 ? .max : parameters + product + layer.units
-            units += layer.units
+            parameters = parameters > Int.max / 2 ? .max : parameters + product + layer.units * (layer.batchNorm ? 3 : 1)
+            // Batch normalisation's output and dropout's f(y) and mask are a batch's numbers too.
+            units += layer.units * (1 + (layer.batchNorm ? 1 : 0) + (layer.dropout > 0 ? 2 : 0))
             fanIn = layer.units
         }
         if parameters > 100_000_000 {
             throw SpecError(file: file, path: "model.layers", message: "\(parameters == .max ? "too many" : String(parameters)) parameters: more than backprop trains (100,000,000)")
         }
         let batch = min(training.batchSize ?? rows, rows)
+        // A batch of one row has no variance to normalise by (PyTorch refuses it in training too).
+        if let l = model.layers.firstIndex(where: \.batchNorm), rows > 0, batch == 1 || rows % batch == 1 {
+            let why = batch == 1 ? "batches here have 1" : "the last batch of each epoch has 1 (\(rows) rows in batches of \(batch))"
+            throw SpecError(file: file, path: training.batchSize == nil ? "model.layers[\(l)].batch_norm" : "training.batch_size",
+                            message: "batch normalisation needs at least 2 rows in every batch, but \(why); choose another batch_size")
+        }
         let activations = batch.multipliedReportingOverflow(by: 3 * units + features + outputs)
         if activations.overflow || activations.partialValue > 500_000_000 {
             throw SpecError(file: file, path: training.batchSize == nil ? "training" : "training.batch_size",
@@ -239,6 +246,7 @@ public struct CheckpointPolicy: Equatable, Sendable {
 
 extension ModelSpec {
     public static let keys = ["layers", "activation", "init", "parameters"]
+    public static let layerKeys = ["units", "activation", "batch_norm", "dropout"]
 
     init(_ reader: JSONReader) throws(SpecError) {
         let obj = try reader.object(allowed: Self.keys)
@@ -246,7 +254,7 @@ extension ModelSpec {
         let shared = try obj["activation"]?.choice(Activation.self, what: "activation")
         layers = []
         for item in try obj.required("layers").nonEmptyArray() {
-            let l = try item.object(allowed: ["units", "activation"])
+            let l = try item.object(allowed: Self.layerKeys)
             let unitsReader = try l.required("units")
             let units = try unitsReader.int()
             guard units >= 1, units <= 1_000_000 else { throw unitsReader.error("units must be from 1 to 1000000") }
@@ -258,10 +266,19 @@ extension ModelSpec {
             } else {
                 throw SpecError(file: item.file, at: item.path.appending("activation"), message: "a layer needs an activation (or set model.activation for every layer that names none)")
             }
-            layers.append(LayerSpec(units: units, activation: activation))
+            let batchNorm = try l["batch_norm"]?.bool() ?? false
+            var dropout = 0.0
+            if let d = l["dropout"] {
+                dropout = try d.double()
+                guard dropout >= 0, dropout < 1 else { throw d.error("dropout must be from 0 up to (not including) 1: the fraction of the layer's outputs zeroed in training") }
+            }
+            layers.append(LayerSpec(units: units, activation: activation, batchNorm: batchNorm, dropout: dropout))
+        }
+        if let d = try obj.required("layers").nonEmptyArray().last?.object(allowed: Self.layerKeys)["dropout"], layers.last!.dropout > 0 {
+            throw d.error("the output layer cannot take dropout (it would zero the network's outputs); give it to a hidden layer")
         }
         // A shared activation that no layer takes would make a sweep over it silently do nothing.
-        if let a = obj["activation"], try obj.required("layers").nonEmptyArray().allSatisfy({ (try? $0.object(allowed: ["units", "activation"]))?.has("activation") == true }) {
+        if let a = obj["activation"], try obj.required("layers").nonEmptyArray().allSatisfy({ (try? $0.object(allowed: Self.layerKeys))?.has("activation") == true }) {
             throw a.error("applies to no layer: every layer names its own activation (leave \"activation\" out of the layers it should set)")
         }
         if let i = obj["init"] {
