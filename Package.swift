@@ -27,6 +27,8 @@ let package = Package(
         ),
         // SIMD8 code Swift compiles lane by lane: square roots, ReLU's backward mask (a header only; see vector_math.h).
         .systemLibrary(name: "CVectorMath"),
+        // The thread's floating-point control: float32 flushes subnormals to zero (see floating_point.h).
+        .systemLibrary(name: "CFloatingPoint"),
         // Linux calls Swift's Glibc module leaves out (syncfs), for durable results.
         .target(name: "CSystem"),
         // The engine: parameters, workspace, layers, activations, losses, optimizers,
@@ -36,6 +38,7 @@ let package = Package(
             dependencies: [
                 "CBLAS",
                 "CVectorMath",
+                "CFloatingPoint",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

@@ -17,6 +17,12 @@ extension Network {
     @_specialize(where T == Double)
     @_specialize(where T == Float)
     public func evaluate(_ data: Dataset<T>, loss: Loss, workspace: Workspace<T>) -> Evaluation {
+        SubnormalFlushing.with(T.self) { evaluateInCurrentMode(data, loss: loss, workspace: workspace) }
+    }
+
+    /// `evaluate` in the thread's current floating-point mode (the training loop sets it once).
+    @inline(__always)
+    func evaluateInCurrentMode(_ data: Dataset<T>, loss: Loss, workspace: Workspace<T>) -> Evaluation {
         var total = 0.0
         var correct = 0
         let chunk = workspace.capacity

@@ -114,14 +114,16 @@ public struct Network<T: Scalar>: Equatable, Sendable {
         // In chunks of at most 1024 rows, through one small workspace, however many rows come.
         let workspace = Workspace<T>(network: self, capacity: max(Workspace<T>.evaluationRows(for: self, rows: x.rows), 1), backward: false, batches: false)
         var out = Matrix<T>(rows: x.rows, columns: outputs)
-        x.elements.withUnsafeBufferPointer { xp in
-            out.elements.withUnsafeMutableBufferPointer { op in
-                var start = 0
-                while start < x.rows {
-                    let rows = min(workspace.capacity, x.rows - start)
-                    forward(xp.baseAddress! + start * inputs, rows: rows, workspace: workspace)
-                    (op.baseAddress! + start * outputs).update(from: workspace.a[layers.count - 1], count: rows * outputs)
-                    start += rows
+        SubnormalFlushing.with(T.self) {
+            x.elements.withUnsafeBufferPointer { xp in
+                out.elements.withUnsafeMutableBufferPointer { op in
+                    var start = 0
+                    while start < x.rows {
+                        let rows = min(workspace.capacity, x.rows - start)
+                        forward(xp.baseAddress! + start * inputs, rows: rows, workspace: workspace)
+                        (op.baseAddress! + start * outputs).update(from: workspace.a[layers.count - 1], count: rows * outputs)
+                        start += rows
+                    }
                 }
             }
         }

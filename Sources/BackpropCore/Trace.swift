@@ -67,17 +67,19 @@ extension Trainer {
         var clipped: (norm: T, coefficient: T)?
         // The first masks of the run's own dropout stream, as its first training batch draws them.
         var masks = Xoshiro256StarStar(seed: configuration.seed, stream: .dropout)
-        inputs.elements.withUnsafeBufferPointer { x in
-            targets.elements.withUnsafeBufferPointer { t in
-                network.drawDropoutMasks(rows: rows, workspace: workspace, using: &masks)
-                network.forward(x.baseAddress!, rows: rows, workspace: workspace, mode: .training)
-                lossValue = network.loss(loss, target: t.baseAddress!, rows: rows, workspace: workspace)
-                next.updateRunningStatistics(workspace: workspace, rows: rows)
-                clipped = next.trainingStep(x.baseAddress!, target: t.baseAddress!, rows: rows, loss: loss,
-                                            weightDecay: T(configuration.optimizer.weightDecay), optimizer: optimizer,
-                                            learningRate: learningRate, workspace: workspace,
-                                            l1: T(configuration.optimizer.l1), clipNorm: configuration.clipGradNorm.map { T($0) })
-            }
+        SubnormalFlushing.with(T.self) {
+            inputs.elements.withUnsafeBufferPointer { x in
+                targets.elements.withUnsafeBufferPointer { t in
+                    network.drawDropoutMasks(rows: rows, workspace: workspace, using: &masks)
+                    network.forward(x.baseAddress!, rows: rows, workspace: workspace, mode: .training)
+                    lossValue = network.loss(loss, target: t.baseAddress!, rows: rows, workspace: workspace)
+                    next.updateRunningStatistics(workspace: workspace, rows: rows)
+                    clipped = next.trainingStep(x.baseAddress!, target: t.baseAddress!, rows: rows, loss: loss,
+                                                weightDecay: T(configuration.optimizer.weightDecay), optimizer: optimizer,
+                                                learningRate: learningRate, workspace: workspace,
+                                                l1: T(configuration.optimizer.l1), clipNorm: configuration.clipGradNorm.map { T($0) })
+                }
+        }
         }
         func layers(_ flat: [T]) -> [StepTrace<T>.Parameters] {
             let n = Network(inputs: network.inputs, architecture: network.architecture, parameters: flat)

@@ -13,6 +13,9 @@ public struct TrainingConfiguration: Equatable, Sendable {
     public var diagnostics: Bool
     /// Clip each step's gradient to this 2-norm (PyTorch's clip_grad_norm_: `GradientClipping`); nil: never.
     public var clipGradNorm: Double?
+    /// float32 only: flush subnormal numbers to zero (`SubnormalFlushing`), as backprop always
+    /// does; false computes with them, as PyTorch does by default (make bench compares the two).
+    public var flushesSubnormals = true
 
     public init(epochs: Int, batchSize: Int? = nil, loss: Loss, optimizer: OptimizerConfiguration, seed: UInt64,
                 earlyStopping: EarlyStopping? = nil, diagnostics: Bool = false, clipGradNorm: Double? = nil) {

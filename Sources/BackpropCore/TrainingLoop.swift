@@ -121,10 +121,13 @@ public final class TrainingLoop<T: Scalar> {
     public func run(until last: Int? = nil, pauseAfter: (Int) -> Bool = { _ in false }, onEpoch: (Epoch) -> Bool) -> TrainingOutcome? {
         guard outcome == nil else { return outcome }
         var v = variables
-        data.inputs.elements.withUnsafeBufferPointer { allX in
-            data.targets.elements.withUnsafeBufferPointer { allT in
-                epochs(allX.baseAddress!, allT.baseAddress!, until: min(last ?? configuration.epochs, configuration.epochs),
-                       variables: &v, pauseAfter: pauseAfter, onEpoch: onEpoch)
+        // float32 flushes subnormals to zero (`SubnormalFlushing`), except in the callbacks.
+        SubnormalFlushing.with(configuration.flushesSubnormals && SubnormalFlushing.applies(to: T.self)) {
+            data.inputs.elements.withUnsafeBufferPointer { allX in
+                data.targets.elements.withUnsafeBufferPointer { allT in
+                    epochs(allX.baseAddress!, allT.baseAddress!, until: min(last ?? configuration.epochs, configuration.epochs),
+                           variables: &v, pauseAfter: pauseAfter, onEpoch: onEpoch)
+                }
             }
         }
         variables = v
@@ -171,7 +174,7 @@ public final class TrainingLoop<T: Scalar> {
                 v.forwardIsCurrent = !stochastic
                 tally.add(v.network, workspace, target: t0, rows: n) { labels?[$0] }
             } else {
-                tally.add(v.network.evaluate(data, loss: loss, workspace: evaluation))
+                tally.add(v.network.evaluateInCurrentMode(data, loss: loss, workspace: evaluation))
             }
             v.epoch = 0
             // Epoch 0 reports the rate the first update will use.
@@ -243,7 +246,7 @@ public final class TrainingLoop<T: Scalar> {
     private func endEpoch(train: Evaluation, learningRate: Double, _ v: inout Variables,
                           pauseAfter: (Int) -> Bool, onEpoch: (Epoch) -> Bool) -> Bool {
         let epoch = v.epoch
-        let val = validation.map { v.network.evaluate($0, loss: configuration.loss, workspace: evaluation) }
+        let val = validation.map { v.network.evaluateInCurrentMode($0, loss: configuration.loss, workspace: evaluation) }
         let r = EpochRecord(epoch: epoch, trainLoss: train.loss, validationLoss: val?.loss,
                             trainAccuracy: train.accuracy, validationAccuracy: val?.accuracy, learningRate: learningRate)
         var d: Diagnostics? = nil
@@ -251,7 +254,7 @@ public final class TrainingLoop<T: Scalar> {
             d = tracker.record(v.network, trained: epoch > 0)
             tracker.startEpoch()
         }
-        let proceed = onEpoch(Epoch(record: r, diagnostics: d))
+        let proceed = SubnormalFlushing.suspended { onEpoch(Epoch(record: r, diagnostics: d)) }
         if !r.trainLoss.isFinite || !(r.validationLoss?.isFinite ?? true) || !v.network.parametersAreFinite {
             v.result = .diverged(epoch: epoch)
         } else if !proceed {
@@ -263,7 +266,7 @@ public final class TrainingLoop<T: Scalar> {
             v.result = .earlyStopped(epoch: epoch, bestEpoch: v.stopping!.bestEpoch)
         } else if epoch >= configuration.epochs {
             v.result = .completed
-        } else if pauseAfter(epoch) {
+        } else if SubnormalFlushing.suspended({ pauseAfter(epoch) }) {
             return true
         }
         return v.result != nil

@@ -25,6 +25,13 @@ import TestSupport
         #expect(s.command == ["backprop", "run", "p.json"] && s.precisions == ["float32"] && s.backprop == BackpropVersion.string)
         #expect(s.cores == ProcessInfo.processInfo.activeProcessorCount && s.host == ProcessInfo.processInfo.hostName)
         #expect(s.openblasKernel == BLAS.kernel && !s.openblas.isEmpty && !s.cpu.isEmpty && s.ended != nil)
+        // The float32 runs flushed subnormals, and the file says so; a session written before
+        // the field existed reads as unrecorded.
+        #expect(s.float32FlushesSubnormals == true)
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains(#""float32_flushes_subnormals": true"#))
+        var old = s.json
+        if case let .object(members) = old { old = .object(members.filter { $0.key != "float32_flushes_subnormals" }) }
+        #expect(Provenance(old)?.float32FlushesSubnormals == nil)
         #expect(s.started <= s.ended!)
         for seed in [1, 2] {
             let status = StatusFile(text: try String(contentsOfFile: root + "/p/runs/seed=\(seed)/status.json", encoding: .utf8))!

@@ -8,11 +8,11 @@ import TestSupport
 /// another run, is never resumed from.
 @Suite(.serialized) struct CheckpointTests {
     /// Mini-batches (the shuffling stream and order are state), Adam (its moments and step
-    /// count), diagnostics (metrics.csv's extra columns read back), a checkpoint every 2,000
-    /// epochs.
+    /// count), batch normalisation (its running statistics) and dropout (its stream),
+    /// diagnostics (metrics.csv's extra columns read back), a checkpoint every 2,000 epochs.
     static let spec = CLI.temporarySpec(#"""
     {"name": "ckpt", "dataset": {"name": "moons", "samples": 200, "noise": 0.2, "validation": 0.25},
-     "model": {"layers": [{"units": 16, "activation": "relu"}, {"units": 1, "activation": "sigmoid"}]},
+     "model": {"layers": [{"units": 16, "activation": "relu", "batch_norm": true, "dropout": 0.1}, {"units": 1, "activation": "sigmoid"}]},
      "loss": "binary_cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.01},
      "training": {"epochs": 30000, "batch_size": 32, "diagnostics": true, "checkpoint": {"every_epochs": 2000}}, "seeds": [3]}
     """#)

@@ -11,10 +11,13 @@ import TestSupport
 
     /// iris, seed 1: the run folder, its validation rows as a CSV file (raw, before the
     /// normalisation the model applies itself), and summary.csv's row for it.
-    static let iris: (run: String, validation: String, summary: [String: String]) = {
+    static let iris = irisRun()
+
+    /// iris, seed 1, with `sets` on top.
+    static func irisRun(_ sets: [String] = []) -> (run: String, validation: String, summary: [String: String]) {
         let root = temporaryPath("predict")
-        let out = try! CLI.run(["run", "experiments/iris.json", "--results", root, "--quiet", "--set", "seeds=[1]", "--set", "training.epochs=60"],
-                               environment: environment)
+        let out = try! CLI.run(["run", "experiments/iris.json", "--results", root, "--quiet", "--set", "seeds=[1]", "--set", "training.epochs=60"]
+                               + sets.flatMap { ["--set", $0] }, environment: environment)
         precondition(out.status == 0, out.stderr)
         // The same split, without the normalisation: the rows exactly as iris.csv has them.
         let plan = try! SweepPlan.load(file: packageRoot + "/experiments/iris.json")
@@ -28,7 +31,28 @@ import TestSupport
         let file = writeFile(csv, to: temporaryPath("iris-validation") + ".csv")
         let rows = CSV.parse(try! String(contentsOfFile: root + "/iris/summary.csv", encoding: .utf8))
         return (root + "/iris/runs/seed=1", file, Dictionary(uniqueKeysWithValues: zip(rows[0], rows[1])))
-    }()
+    }
+
+    /// Batch normalisation and dropout: model.json keeps γ, β and the running statistics, so
+    /// that evaluate, in evaluation mode (no dropout), gives the logged validation figures
+    /// exactly; a training pass would give other numbers.
+    @Test func batchNormAndDropoutAreKeptInTheModel() throws {
+        let run = Self.irisRun([#"model.layers=[{"units": 16, "activation": "tanh", "batch_norm": true, "dropout": 0.3}, {"units": 3, "activation": "softmax", "batch_norm": true}]"#])
+        let out = try CLI.run(["evaluate", run.run, run.validation])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("loss (cross_entropy): \(run.summary["val_loss"]!)\n"), "\(out.stdout)")
+        #expect(out.stdout.contains("accuracy: \(run.summary["val_accuracy"]!) ("), "\(out.stdout)")
+        let model = try JSONParser.parse(Array(try String(contentsOfFile: run.run + "/model.json", encoding: .utf8).utf8))
+        guard case let .array(layers)? = model["layers"] else { Issue.record("no layers"); return }
+        #expect(layers[0]["dropout"] == .number("0.3") && layers[1]["dropout"] == nil)
+        for layer in layers {
+            guard case let .array(variance)? = layer["batch_norm"]?["running_var"] else { Issue.record("no running_var"); continue }
+            // Trained: the running variances have moved from 1.
+            #expect(variance.count == (layers.count == 2 && layer == layers[0] ? 16 : 3) && variance != Array(repeating: .number("1"), count: variance.count))
+        }
+        let predictions = temporaryPath("bn-predictions") + ".csv"
+        #expect(try CLI.run(["predict", run.run, run.validation, "--output", predictions]).status == 0)
+    }
 
     @Test func evaluateOnTheValidationRowsGivesTheLoggedFiguresExactly() throws {
         let out = try CLI.run(["evaluate", Self.iris.run, Self.iris.validation])

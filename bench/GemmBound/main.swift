@@ -24,6 +24,14 @@
 // decay 1e-4 folded in), 300 steps over the network's 79,510 parameters, as many as an epoch
 // takes, on a fixed gradient. Timed the same way, so that make bench can say what share of the
 // rest is the optimizer's pass.
+//
+//     gemm-bound float64|float32 --adam-dead [--unflushed]
+//
+// The same Adam steps on the state a dead layer leaves (make bench, section 9): every gradient
+// 0, m 0, v decaying by β2 from 1e-40 (subnormal in float32, normal in float64), as Adam's v
+// of a ReLU unit that stopped firing passes through that range some 75,000 steps after it
+// died. In the engine's float32 mode (subnormals flushed, `SubnormalFlushing`) and, with
+// --unflushed, computing with them as PyTorch does by default.
 import BackpropCore
 import Foundation
 
@@ -84,13 +92,44 @@ func adamEpoch<T: Scalar>(_: T.Type) -> Double {
     return total / 5
 }
 
+func adamDeadEpoch<T: Scalar>(_: T.Type, flushed: Bool) -> Double {
+    let layers = Network<T>.layout(inputs: 784, architecture: [LayerSpec(units: 100, activation: .relu),
+                                                                LayerSpec(units: 10, activation: .softmax)])
+    let count = layers.reduce(0) { $0 + $1.parameterCount }
+    var parameters = (0..<count).map { T(Double($0 % 97) / 970 - 0.05) }
+    let gradients = [T](repeating: 0, count: count)
+    var total = 0.0
+    for e in 0..<6 {
+        let adam = OptimizerConfiguration(kind: .adam, learningRate: 1e-3).make(parameterCount: count, scalar: T.self)
+        // v as the dead layer's decay leaves it: 1e-40 times a spread factor; m has reached 0.
+        let v = (0..<count).map { T(1e-40 * (1 + Double($0 % 97) / 97)) }
+        adam.restore(buffers: [[T](repeating: 0, count: count), v], steps: 100_000)
+        let start = Date()
+        SubnormalFlushing.with(flushed && SubnormalFlushing.applies(to: T.self)) {
+            parameters.withUnsafeMutableBufferPointer { p in
+                for _ in 0..<300 { adam.step(parameters: p.baseAddress!, gradients: gradients, count: count, learningRate: 1e-3, decay: nil) }
+            }
+        }
+        if e > 0 { total += Date().timeIntervalSince(start) }
+    }
+    return total / 5
+}
+
 BLAS.useSingleThread()
 let arguments = Array(CommandLine.arguments.dropFirst())
-let option = arguments.count == 2 ? arguments[1] : nil
+let option = arguments.count >= 2 ? arguments[1] : nil
+if option == "--adam-dead" {
+    let flushed = !arguments.dropFirst(2).contains("--unflushed")
+    switch arguments.first {
+    case "float64": print(adamDeadEpoch(Double.self, flushed: flushed)); exit(0)
+    case "float32": print(adamDeadEpoch(Float.self, flushed: flushed)); exit(0)
+    default: break
+    }
+}
 switch (arguments.first, arguments.count == 1 || option == "--gathered" || option == "--adam") {
 case ("float64", true): print(option == "--adam" ? adamEpoch(Double.self) : epoch(Double.self, gathered: option == "--gathered"))
 case ("float32", true): print(option == "--adam" ? adamEpoch(Float.self) : epoch(Float.self, gathered: option == "--gathered"))
 default:
-    FileHandle.standardError.write(Data("usage: gemm-bound float64|float32 [--gathered|--adam]\n".utf8))
+    FileHandle.standardError.write(Data("usage: gemm-bound float64|float32 [--gathered|--adam|--adam-dead [--unflushed]]\n".utf8))
     exit(2)
 }

@@ -8,7 +8,12 @@ import Foundation
 ///       "swift": "6.3", "openblas": "OpenBLAS 0.3.21 …", "openblas_kernel": "Haswell",
 ///       "cpu": "Intel(R) Xeon(R) …", "cores": 2, "os": "Debian GNU/Linux 12 (bookworm), Linux 6.1",
 ///       "host": "node7", "command": ["backprop", "run", …], "precisions": ["float64"],
+///       "float32_flushes_subnormals": true,
 ///       "started": "2026-11-26T15:40:01Z", "ended": "2026-11-26T15:41:12Z"}]}
+///
+/// `float32_flushes_subnormals`: whether this build's float32 arithmetic flushes subnormal
+/// numbers to zero (`SubnormalFlushing`; true on x86-64 and AArch64); absent in sessions
+/// written before it did.
 ///
 /// Each run's status.json names the session that trained it (`"provenance": id`), and
 /// `backprop verify` says when it checks a run on another machine or build.
@@ -27,6 +32,8 @@ public struct Provenance: Sendable, Equatable {
     public var host: String
     public var command: [String]
     public var precisions: [String]
+    /// nil in sessions written before float32 flushed subnormals.
+    public var float32FlushesSubnormals: Bool? = SubnormalFlushing.isAvailable
     public var started: String
     public var ended: String?
 
@@ -59,6 +66,7 @@ public struct Provenance: Sendable, Equatable {
             ("swift", .string(swift)), ("openblas", .string(openblas)), ("openblas_kernel", .string(openblasKernel)),
             ("cpu", .string(cpu)), ("cores", .number(String(cores))), ("os", .string(os)), ("host", .string(host)),
             ("command", .array(command.map(JSONValue.string))), ("precisions", .array(precisions.map(JSONValue.string))),
+        ] + (float32FlushesSubnormals.map { [("float32_flushes_subnormals", JSONValue.bool($0))] } ?? []) + [
             ("started", .string(started)), ("ended", ended.map(JSONValue.string) ?? .null),
         ])
     }
@@ -74,6 +82,7 @@ public struct Provenance: Sendable, Equatable {
                   cores: { if case let .number(n)? = v["cores"] { Int(n) ?? 0 } else { 0 } }(), os: string("os") ?? "",
                   host: string("host") ?? "", command: strings("command"), precisions: strings("precisions"), started: started,
                   ended: string("ended"))
+        if case let .bool(b)? = v["float32_flushes_subnormals"] { float32FlushesSubnormals = b } else { float32FlushesSubnormals = nil }
     }
 
     public init(id: String, backprop: String, commit: String?, swift: String, openblas: String, openblasKernel: String, cpu: String,
