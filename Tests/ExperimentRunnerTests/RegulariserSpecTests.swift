@@ -100,4 +100,31 @@ import TestSupport
         #expect(first(json["forward"])?["mask"] != nil && first(json["running_statistics"])?["running_mean"] != nil)
         #expect(first(json["backward"])?["dscale"] != nil && first(json["updated"])?["shift"] != nil)
     }
+
+    /// Dropout's masks and batch statistics depend on the run alone: --jobs 1 and 2 write the
+    /// same metrics and models, run for run.
+    @Test func theSameNumbersWhateverTheJobs() async throws {
+        let plan = try SweepPlan(json: try JSONParser.parse(#"""
+            {"name": "j", "dataset": {"name": "moons", "samples": 80, "validation": 0.25},
+             "model": {"layers": [{"units": 8, "activation": "relu", "batch_norm": true, "dropout": 0.3}, {"units": 1, "activation": "sigmoid"}]},
+             "loss": "binary_cross_entropy", "optimizer": {"name": "adam", "learning_rate": 0.01}, "training": {"epochs": 20, "batch_size": 16},
+             "seeds": [1, 2, 3], "grid": {"model.layers[0].dropout": [0.1, 0.5]}}
+            """#), file: "j.json")
+        var folders = [String]()
+        for jobs in [1, 2] {
+            let root = temporaryDirectory()
+            _ = try await Sweep(plan: plan, jobs: jobs, resultsRoot: root, gnuplot: nil).run(progress: Progress(style: .quiet, total: plan.runs.count))
+            folders.append(root + "/j/runs/")
+        }
+        func withoutSeconds(_ path: String) throws -> [String] {
+            try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").dropLast().joined(separator: ",") }
+        }
+        for run in plan.runs {
+            #expect(try withoutSeconds(folders[0] + run.id + "/metrics.csv") == withoutSeconds(folders[1] + run.id + "/metrics.csv"), "\(run.id)")
+            #expect(try String(contentsOfFile: folders[0] + run.id + "/model.json", encoding: .utf8)
+                    == String(contentsOfFile: folders[1] + run.id + "/model.json", encoding: .utf8))
+        }
+        // The rate changes the numbers: the two configurations of a seed differ.
+        #expect(try withoutSeconds(folders[0] + plan.runs[0].id + "/metrics.csv") != withoutSeconds(folders[0] + plan.runs[3].id + "/metrics.csv"))
+    }
 }
