@@ -13,6 +13,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // OpenBLAS through its C interface. `make deps` installs libopenblas-dev.
@@ -30,7 +35,7 @@ let package = Package(
         // The thread's floating-point control: float32 flushes subnormals to zero (see floating_point.h).
         .systemLibrary(name: "CFloatingPoint"),
         // Linux calls Swift's Glibc module leaves out (syncfs), for durable results.
-        .target(name: "CSystem"),
+        .target(name: "CSystemCalls"),
         // The engine: parameters, workspace, layers, activations, losses, optimizers,
         // schedules, the training step. No file I/O, no printing, no clock.
         .target(
@@ -51,7 +56,19 @@ let package = Package(
         // Specs, plans, execution, run folders and reports.
         .target(
             name: "ExperimentRunner",
-            dependencies: ["BackpropCore", "BackpropData", "CSystem", .product(name: "Yams", package: "Yams")]
+            dependencies: ["BackpropCore", "BackpropData", "CSystemCalls", .product(name: "Yams", package: "Yams")]
+        ),
+        // `backprop serve`: the results folder over HTTP, read-only, with live updates.
+        .target(
+            name: "ResultsServer",
+            dependencies: [
+                "ExperimentRunner",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "backprop",
@@ -59,6 +76,7 @@ let package = Package(
                 "BackpropCore",
                 "BackpropData",
                 "ExperimentRunner",
+                "ResultsServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,6 +90,7 @@ let package = Package(
         .testTarget(name: "BackpropCoreTests", dependencies: ["BackpropCore", "BackpropData", "TestSupport", .product(name: "RealModule", package: "swift-numerics")]),
         .testTarget(name: "BackpropDataTests", dependencies: ["BackpropData", "BackpropCore", "TestSupport"]),
         .testTarget(name: "ExperimentRunnerTests", dependencies: ["ExperimentRunner", "BackpropData", "BackpropCore", "TestSupport"]),
+        .testTarget(name: "ResultsServerTests", dependencies: ["ResultsServer", "ExperimentRunner", "TestSupport"]),
         .testTarget(name: "backpropTests", dependencies: ["backprop", "TestSupport"]),
     ]
 )

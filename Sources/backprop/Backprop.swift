@@ -11,7 +11,7 @@ struct Backprop: ParsableCommand {
         abstract: "Train small neural networks by backpropagation: sweeps, logs and loss plots.",
         discussion: "Exit codes: 0 success (diverged runs are results too), 1 a run failed or a check did not pass, 2 invalid spec, data, files or command line, 130 interrupted.",
         version: "backprop \(BackpropVersion.string)",
-        subcommands: [Run.self, Plan.self, Trace.self, GradCheck.self, Plot.self, Verify.self, Summarize.self, Slurm.self, Predict.self, Evaluate.self, Compare.self, Report.self])
+        subcommands: [Run.self, Plan.self, Trace.self, GradCheck.self, Plot.self, Verify.self, Summarize.self, Slurm.self, Predict.self, Evaluate.self, Compare.self, Report.self, Serve.self])
 
     /// The process-wide state is set here, once, for every command: OpenBLAS on one thread
     /// (every run trains on a worker thread of its own; BLAS threads would only compete

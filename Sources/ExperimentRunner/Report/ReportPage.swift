@@ -1,6 +1,7 @@
 import Foundation
 
-/// results/<name>/index.html: one static page (no server, no script, no outside resource)
+/// results/<name>/index.html: one static page (no server, no outside resource; its one script,
+/// `LiveUpdate`, acts only when `backprop serve` serves it)
 /// with the spec, the ranked summary, the paired comparisons, every plot (as SVG, so it
 /// prints well) and for each configuration the command that reproduces one of its runs.
 /// It is well-formed XML as well as HTML, so a test can parse it.
@@ -110,14 +111,13 @@ struct ReportPage {
         let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
         let hasTest = results.contains { $0.test?.accuracy != nil }
         let metric = Summary.rankingMetric(hasValidation: hasValidation, objective: report.plan.objective)
-        let complete = results.filter { $0.status == .completed || $0.status == .diverged }.count
         var out = Self.head(title: "\(plan.name): backprop report") + """
             <h1>\(e(plan.name))</h1>
 
             """
         if let d = plan.runs.first?.spec.description { out += "<p>\(e(d))</p>\n" }
         out += "<p class=\"meta\">\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"); "
-        out += "\(complete) of \(plan.runs.count) runs complete"
+        out += "<span id=\"progress\" data-sweep=\"\(e(plan.name))\">\(SweepProgress(plan: plan, results: results).text)</span>"
         if !plan.sweptAxes.isEmpty { out += "; swept: " + plan.sweptAxes.map { "<code>\(e($0.path.description))</code>" }.joined(separator: ", ") }
         out += ". Spec: <a href=\"spec.json\">spec.json</a>.</p>\n"
 
@@ -151,25 +151,7 @@ struct ReportPage {
         }
 
         out += "<h2>Configurations, best first</h2>\n<p>Ranked by mean \(e(metric)) across seeds (\(report.plan.objective.direction)). \(e(Summary.rankingExplanation(metric, scheduled: report.plan.scheduler != nil)))</p>\n"
-        out += "<table>\n<tr><th>rank</th><th class=\"left\">configuration</th><th>\(e(metric)) (mean ± std)</th><th>n</th>"
-        if hasAccuracy { out += "<th>\(hasValidation ? "val" : "train")_accuracy (mean)</th>" }
-        if hasTest { out += "<th>test_accuracy (mean)</th>" }
-        out += "<th class=\"left\">notes</th><th class=\"left\">reproduce one run</th></tr>\n"
-        var firstOf = [Int: RunResult]()  // configuration -> its first run
-        for r in results where firstOf[r.run.configurationIndex] == nil { firstOf[r.run.configurationIndex] = r }
-        for (i, row) in ranked.prefix(Self.tableRows).enumerated() {
-            out += "<tr\(row.troubled ? " class=\"bad\"" : "")><td>\(i + 1)</td><td class=\"left\"><code>\(e(row.configurationID))</code></td>"
-            out += "<td>\(row.meanText)</td><td>\(row.n)</td>"
-            if hasAccuracy { out += "<td>\(row.meanAccuracyText)</td>" }
-            if hasTest { out += "<td>\(row.meanTestAccuracyText)</td>" }
-            out += "<td class=\"left\">\(e(row.notes))</td>"
-            if let run = firstOf[row.index] {
-                let config = report.directory.runPath(run.run.id) + "/config.json"
-                out += "<td class=\"left\"><code>\(e("backprop run " + Shell.quoted(config)))</code></td>"
-            } else { out += "<td></td>" }
-            out += "</tr>\n"
-        }
-        out += "</table>\n"
+        out += RankedTable(results: results, ranked: ranked, metric: metric, directory: report.directory, limit: Self.tableRows).html
         if ranked.count > Self.tableRows {
             out += "<p class=\"meta\">\(ranked.count - Self.tableRows) more configurations: <a href=\"summary.md\">summary.md</a> ranks them all, "
             out += "one line each; <a href=\"summary.csv\">summary.csv</a> has every run.</p>\n"
@@ -253,7 +235,9 @@ struct ReportPage {
         out += "<h2>Spec</h2>\n<pre>\(e(report.folder.specText.trimmingCharacters(in: .newlines)))</pre>\n"
         out += "<p class=\"meta\">Files: <a href=\"summary.csv\">summary.csv</a>, <a href=\"summary.md\">summary.md</a>, <a href=\"curves.csv\">curves.csv</a>, "
         out += "<a href=\"spec.json\">spec.json</a>; each run's folder is <code>runs/&lt;run id&gt;/</code>. Check any run bit for bit with "
-        out += "<code>backprop verify \(e(report.directory.path))/runs/&lt;run id&gt;</code>.</p>\n</body>\n</html>\n"
+        out += "<code>backprop verify \(e(report.directory.path))/runs/&lt;run id&gt;</code>.</p>\n"
+        // Inert in a file; live under `backprop serve`.
+        out += LiveUpdate.element + "</body>\n</html>\n"
         return out
     }
 }

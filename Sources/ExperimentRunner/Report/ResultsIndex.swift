@@ -33,8 +33,9 @@ public enum ResultsIndex {
             let results = report.folder.completeOnDisk(data: nil).values.sorted { $0.run.index < $1.run.index }
             let ranked = Summary.ranked(results)
             let metric = Summary.rankingMetric(hasValidation: results.contains { $0.hasValidation }, objective: report.plan.objective)
-            return Entry(name: name, description: report.plan.runs.first?.spec.description, date: date, runs: report.plan.runs.count,
-                         complete: results.count, metric: metric, best: ranked.first(where: { $0.n > 0 }), problem: nil)
+            let progress = SweepProgress(plan: report.plan, results: results)
+            return Entry(name: name, description: report.plan.runs.first?.spec.description, date: date, runs: progress.total,
+                         complete: progress.completed, metric: metric, best: ranked.first(where: { $0.n > 0 }), problem: nil)
         } catch {
             return Entry(name: name, description: nil, date: date, runs: 0, complete: 0, metric: "", best: nil, problem: "\(error)")
         }

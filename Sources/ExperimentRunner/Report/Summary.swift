@@ -183,9 +183,9 @@ public enum Summary {
         if let d = plan.runs.first?.spec.description { out += d + "\n\n" }
         out += "\(plan.configurationCount) configuration\(plan.configurationCount == 1 ? "" : "s") × \(seeds) seed\(seeds == 1 ? "" : "s"), "
         out += "ranked by mean \(metric) across seeds (\(plan.objective.direction)). " + rankingExplanation(metric, scheduled: plan.scheduler != nil) + "\n\n"
-        let complete = results.filter { [.completed, .diverged, .stopped].contains($0.status) }.count
-        if complete < plan.runs.count {
-            out += "**\(complete) of \(plan.runs.count) runs complete**: run the same command again to train the rest.\n\n"
+        let progress = SweepProgress(plan: plan, results: results)
+        if progress.completed < progress.total {
+            out += "**\(progress.text)**: run the same command again to train the rest.\n\n"
         }
         var header = ["rank", "configuration", "\(metric) (mean ± std)", "min", "max", "n"]
         if accuracy { header.append(validation ? "val_accuracy (mean)" : "train_accuracy (mean)") }

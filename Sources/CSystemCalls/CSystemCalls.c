@@ -2,7 +2,7 @@
 #include <spawn.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-#include "CSystem.h"
+#include "CSystemCalls.h"
 
 int backprop_syncfs(int fd) { return syncfs(fd); }
 
