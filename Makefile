@@ -7,7 +7,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SPEC       ?= experiments/moons-sweep.json
 BIN        := .build/release/backprop
 
-.PHONY: deps build run test test-slurm fuzz bench clean
+.PHONY: deps build run test test-slurm test-browser fuzz bench clean
 
 deps:
 	@missing=""; \
@@ -62,6 +62,23 @@ test: deps
 # sweep submitted with `backprop slurm --submit` must merge into the local --jobs 2 results.
 test-slurm: build
 	bash scripts/test-slurm.sh
+
+# The pages in a real browser (Tests/Browser/check_pages.py): the static pages `run` writes and
+# the pages `backprop serve` serves, live updates included, in headless Chromium (Debian's
+# chromium-headless-shell) driven by Playwright for Python, from a virtual environment under .build/.
+BROWSER_VENV := .build/browser-venv
+
+$(BROWSER_VENV)/.installed-1.65.3:
+	@dpkg-query -W -f='$${Status}' python3-venv 2>/dev/null | grep -q "install ok installed" || \
+	  { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends python3-venv; }
+	python3 -m venv $(BROWSER_VENV)
+	$(BROWSER_VENV)/bin/pip install --quiet playwright==1.65.3
+	touch $@
+
+test-browser: build $(BROWSER_VENV)/.installed-1.65.3
+	@dpkg-query -W -f='$${Status}' chromium-headless-shell 2>/dev/null | grep -q "install ok installed" || \
+	  { $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium-headless-shell; }
+	$(BROWSER_VENV)/bin/python Tests/Browser/check_pages.py $(BIN)
 
 # A long fuzzing session: mutated specs and data files, from a fresh seed (printed, so a
 # failure can be replayed with FUZZ_SEED=...). `make test` runs 500 cases of the same.
