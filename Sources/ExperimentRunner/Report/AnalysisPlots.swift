@@ -5,12 +5,12 @@ import Foundation
 /// Pure: CSV text and gnuplot scripts.
 public enum AnalysisPlots {
     /// importance.gp: one bar per parameter (and the strongest interaction), in % of the variance.
-    public static func importanceScript(title: String) -> String {
+    public static func importanceScript(title: String, figures: FigureOptions = .standard) -> String {
         var plot = "set datafile separator \",\"\nset title \(GnuplotScript.quoted(title)) font \",13\"\n"
         plot += "set style fill solid 0.85 noborder\nset boxwidth 0.6\nset yrange [0:100]\nset ylabel \"share of the variance of the objective (%)\"\n"
         plot += "set grid y lc rgb \"#dddddd\"\nset xtics noenhanced rotate by -20\nset key off\n"
         plot += "plot \"importance.csv\" skip 1 using 0:($2 * 100):xtic(1) with boxes lc rgb \"#0072B2\""
-        return GnuplotScript.outputs("importance", svg: true, plot: plot)
+        return GnuplotScript.outputs("importance", figures: figures, plot: plot)
     }
 
     /// Each swept value as a number: itself, or its position among the axis's values (text).
@@ -47,7 +47,7 @@ public enum AnalysisPlots {
         return out
     }
 
-    public static func parameterScript(_ plan: SweepPlan, ranked: [Summary.ConfigurationRow], title: String, metric: String) -> String? {
+    public static func parameterScript(_ plan: SweepPlan, ranked: [Summary.ConfigurationRow], title: String, metric: String, figures: FigureOptions = .standard) -> String? {
         guard plan.sweptAxes.count == 1, plan.search == nil, let axis = plan.sweptAxes.first else { return nil }
         let positions = axis.values.map { position($0, on: axis) }
         let numeric = positions.allSatisfy(\.numeric)
@@ -66,7 +66,7 @@ public enum AnalysisPlots {
         plot += "plot \"parameter.csv\" skip 1 using 1:2:3 with yerrorlines lw 2 pt 7 lc rgb \"#0072B2\" title \"mean ± 1 std over seeds\", \\\n"
         plot += "     \"parameter.csv\" skip 1 using 1:4 with points pt 2 lc rgb \"#999999\" title \"min\", \\\n"
         plot += "     \"parameter.csv\" skip 1 using 1:5 with points pt 2 lc rgb \"#555555\" title \"max\""
-        return GnuplotScript.outputs("parameter", svg: true, plot: plot)
+        return GnuplotScript.outputs("parameter", figures: figures, plot: plot)
     }
 
     /// parallel.csv, for sweeps of three or more parameters: one row per configuration with a
@@ -97,7 +97,7 @@ public enum AnalysisPlots {
     }
 
     public static func parallelScript(_ plan: SweepPlan, ranked: [Summary.ConfigurationRow], title: String, metric: String,
-                                      lowerIsBetter: Bool) -> String? {
+                                      lowerIsBetter: Bool, figures: FigureOptions = .standard) -> String? {
         let axes = plan.sweptAxes
         guard axes.count >= 3 else { return nil }
         let logs = logAxes(plan, ranked: ranked)
@@ -113,7 +113,7 @@ public enum AnalysisPlots {
         plot += lowerIsBetter ? "set palette defined (0 \"#D55E00\", 0.5 \"#CCCCCC\", 1 \"#0072B2\")\n" : "set palette defined (0 \"#0072B2\", 0.5 \"#CCCCCC\", 1 \"#D55E00\")\n"
         plot += "set cblabel \(GnuplotScript.quoted(metric))\n"
         plot += "plot for [col=1:\(n)] \"parallel.csv\" skip 1 using col:\(n) with parallelaxes lw 1.5 lc palette"
-        return GnuplotScript.outputs("parallel", svg: true, plot: plot)
+        return GnuplotScript.outputs("parallel", figures: figures, plot: plot)
     }
 
     /// confusion.csv: predicted index, true index, count, label, for the confusion heatmap.
@@ -125,7 +125,7 @@ public enum AnalysisPlots {
         return out
     }
 
-    public static func confusionScript(_ report: ClassificationReport, title: String) -> String {
+    public static func confusionScript(_ report: ClassificationReport, title: String, figures: FigureOptions = .standard) -> String {
         func tics(_ values: [String]) -> String { "(" + values.enumerated().map { "\(GnuplotScript.quoted($1)) \($0)" }.joined(separator: ", ") + ")" }
         let k = Double(report.classes.count)
         var plot = "set datafile separator \",\"\nset title \(GnuplotScript.quoted(title)) font \",13\"\n"
@@ -135,6 +135,6 @@ public enum AnalysisPlots {
         plot += "set style textbox opaque noborder fillcolor rgb \"#ffffff\"\n"
         plot += "plot \"confusion.csv\" skip 1 using 1:2:3 with image pixels notitle, \\\n"
         plot += "     \"confusion.csv\" skip 1 using 1:2:4 with labels boxed font \",11\" tc rgb \"#000000\" notitle"
-        return GnuplotScript.outputs("confusion", svg: true, plot: plot)
+        return GnuplotScript.outputs("confusion", figures: figures, plot: plot)
     }
 }

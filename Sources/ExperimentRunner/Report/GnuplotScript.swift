@@ -83,23 +83,45 @@ public enum GnuplotScript {
         """
     }
 
-    /// The figure as PNG and SVG for the screen (1000×600), and as a vector PDF for print:
-    /// 7 × 4.2 in, the width of a page's text, its 8 pt type laid out as the PNG's (cairo
-    /// embeds the fonts it uses).
-    static func outputs(_ base: String, svg: Bool, plot: String) -> String {
-        var s = "set terminal pngcairo size 1000,600 noenhanced font \"sans,10\"\nset output \(fileName(base + ".png"))\n\(plot)\nset output\n"
-        if svg { s += "set terminal svg size 1000,600 dynamic noenhanced font \"sans,10\" background \"white\"\nset output \(fileName(base + ".svg"))\n\(plot)\nset output\n" }
-        s += "set terminal pdfcairo size 7in,4.2in noenhanced font \"sans,8\"\nset output \(fileName(base + ".pdf"))\n\(plot)\nset output\n"
+    /// The figure in each of `figures.formats`: PNG and SVG for the screen (1000×600), a
+    /// vector PDF for print at `figures.width` (cairo embeds the fonts it uses). A narrow PDF
+    /// (`FigureOptions`) has no title and its key under the plot: `plot`'s own `set title` lines
+    /// are left out of that one and its `set key outside …` lines moved above the plot, where the title was; `key: false` for
+    /// a figure without a key (one that unsets it before `plot`).
+    static func outputs(_ base: String, figures: FigureOptions, key: Bool = true, plot: String) -> String {
+        var s = ""
+        if figures.formats.contains(.png) {
+            s += "set terminal pngcairo size 1000,600 noenhanced font \"sans,10\"\nset output \(fileName(base + ".png"))\n\(plot)\nset output\n"
+        }
+        if figures.formats.contains(.svg) {
+            s += "set terminal svg size 1000,600 dynamic noenhanced font \"sans,10\" background \"white\"\nset output \(fileName(base + ".svg"))\n\(plot)\nset output\n"
+        }
+        if figures.formats.contains(.pdf) {
+            s += "set terminal pdfcairo size \(FigureOptions.inches(figures.width)),\(FigureOptions.inches(figures.height)) noenhanced font \"sans,\(figures.fontPoints)\"\n"
+            s += "set output \(fileName(base + ".pdf"))\n"
+            if figures.narrow {
+                let above = "set key outside top center horizontal box opaque"
+                s += "unset title\n" + (key ? above + "\n" : "")
+                s += plot.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line -> String? in
+                    if line.hasPrefix("set title ") { return nil }
+                    if line.hasPrefix("set key outside") { return above + (line.contains("noenhanced") ? " noenhanced" : "") }
+                    return String(line)
+                }.joined(separator: "\n")
+            } else {
+                s += plot
+            }
+            s += "\nset output\n"
+        }
         return s
     }
 
     /// A run's loss curve, from its metrics.csv: training solid, validation dashed.
-    public static func runLoss(title: String, loss: String, hasValidation: Bool, logScale: Bool) -> String {
+    public static func runLoss(title: String, loss: String, hasValidation: Bool, logScale: Bool, figures: FigureOptions = .standard) -> String {
         var plot = "plot \"metrics.csv\" skip 1 using 1:2 with lines lw 2 lc rgb \"\(colors[0])\" title \"train\""
         if hasValidation { plot += ", \\\n     \"metrics.csv\" skip 1 using 1:3 with lines lw 2 dt 2 lc rgb \"\(colors[3])\" title \"validation\"" }
         return "# Loss per epoch of one run. Render again with: gnuplot loss.gp\n"
             + preamble(title: title, ylabel: loss, logScale: logScale)
-            + outputs("loss", svg: true, plot: plot)
+            + outputs("loss", figures: figures, plot: plot)
     }
 
     /// Which per-configuration curves of curves.csv a sweep plot draws.
@@ -131,7 +153,7 @@ public enum GnuplotScript {
     /// epochs every one of its completed seeds reached (n = seeds), so that each point is a
     /// mean over the seeds its key claims; a std of one seed (NaN) draws no band.
     public static func sweepCurves(_ metric: Metric, title: String, curves: [Curve], hasValidation: Bool,
-                                   logScale: Bool, omitted: Int) -> String {
+                                   logScale: Bool, omitted: Int, figures: FigureOptions = .standard) -> String {
         var parts = [String]()
         for (k, curve) in curves.enumerated() {
             let c = curve.column, color = colors[k % colors.count]
@@ -158,14 +180,14 @@ public enum GnuplotScript {
         let what = metric.file
         let plot = parts.isEmpty ? "set label \"no configuration completed\" at graph 0.5, 0.5 center\nplot NaN notitle" : "plot " + parts.joined(separator: ", \\\n     ")
         return "# Mean \(what) per epoch of every configuration, ±1 std across seeds. Render again with: gnuplot \(what).gp\n"
-            + preamble + outputs(what, svg: true, plot: plot)
+            + preamble + outputs(what, figures: figures, plot: plot)
     }
 
     /// A heatmap of one value per configuration over two grid axes, from heatmap.csv
     /// (x index, y index, value, label): the mean value written in each cell; a diverged
     /// cell has no value, and says so.
     public static func heatmap(title: String, value: String, xLabel: String, xValues: [String],
-                               yLabel: String, yValues: [String], lowerIsBetter: Bool, range: (low: Double, high: Double)?) -> String {
+                               yLabel: String, yValues: [String], lowerIsBetter: Bool, range: (low: Double, high: Double)?, figures: FigureOptions = .standard) -> String {
         func tics(_ values: [String]) -> String { "(" + values.enumerated().map { "\(quoted($1)) \($0)" }.joined(separator: ", ") + ")" }
         // Light for good values, dark for bad: the labels stay readable on both.
         let palette = lowerIsBetter ? "set palette defined (0 \"#f7fbff\", 1 \"#6baed6\", 2 \"#08306b\")"
@@ -192,13 +214,13 @@ public enum GnuplotScript {
             set style textbox opaque noborder fillcolor rgb "#ffffff"
             unset key
 
-            """ + outputs("heatmap", svg: true, plot: plot)
+            """ + outputs("heatmap", figures: figures, key: false, plot: plot)
     }
 
     /// A 2-D classifier's prediction over the plane as an image (boundary.csv: x, y, value),
     /// with the training points on top (points.csv: x, y, class). Two classes: the value is
     /// the probability of class 1; more: the predicted class.
-    public static func boundary(title: String, classes: Int, xLabel: String, yLabel: String) -> String {
+    public static func boundary(title: String, classes: Int, xLabel: String, yLabel: String, figures: FigureOptions = .standard) -> String {
         let colorsUsed = (0..<classes).map { colors[$0 % colors.count] }
         let palette: String
         if classes <= 2 {
@@ -222,18 +244,18 @@ public enum GnuplotScript {
             set key outside right bottom box opaque
             \(palette)
 
-            """ + outputs("boundary", svg: true, plot: plot)
+            """ + outputs("boundary", figures: figures, plot: plot)
     }
 
     /// Gradient norm of every layer against the epoch, on a log scale, from metrics.csv.
     /// `firstColumn` is grad_norm_1's 1-based column.
-    public static func diagnostics(title: String, layers: Int, firstColumn: Int) -> String {
+    public static func diagnostics(title: String, layers: Int, firstColumn: Int, figures: FigureOptions = .standard) -> String {
         let plot = "plot " + (0..<layers).map { l in
             "\"metrics.csv\" skip 1 using 1:\(firstColumn + l) with lines lw 2 lc rgb \"\(colors[l % colors.count])\" title \"layer \(l + 1)\""
         }.joined(separator: ", \\\n     ")
         return "# Gradient norm per layer and epoch (RMS over the epoch's batches). Render again with: gnuplot diagnostics.gp\n"
             + preamble(title: title + "\ngradient norm per layer (vanishing: falling towards 0; exploding: rising)", ylabel: "gradient L2 norm", logScale: true)
-            + outputs("diagnostics", svg: true, plot: plot)
+            + outputs("diagnostics", figures: figures, plot: plot)
     }
 
     /// A colour mixed halfway towards white, for backgrounds under points of the colour itself.

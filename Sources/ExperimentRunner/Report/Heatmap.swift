@@ -60,11 +60,11 @@ public struct Heatmap: Sendable {
         }.joined()
     }
 
-    public func script(experiment: String, seeds: Int, metric: String) -> String {
+    public func script(experiment: String, seeds: Int, metric: String, figures: FigureOptions = .standard) -> String {
         let what = accuracy ? "mean validation accuracy (%)" : "mean \(metric)"
         var title = "\(experiment): \(what) over \(seeds) seed\(seeds == 1 ? "" : "s")"
         if !bestOver.isEmpty { title += "\nbest over " + bestOver.joined(separator: ", ") }
         return GnuplotScript.heatmap(title: title, value: what, xLabel: xAxis.path.description, xValues: xAxis.values.map(GridAxis.valueLabel),
-                                     yLabel: yAxis.path.description, yValues: yAxis.values.map(GridAxis.valueLabel), lowerIsBetter: !accuracy, range: range)
+                                     yLabel: yAxis.path.description, yValues: yAxis.values.map(GridAxis.valueLabel), lowerIsBetter: !accuracy, range: range, figures: figures)
     }
 }

@@ -39,7 +39,7 @@ public struct ParetoReport: Sendable {
     /// pareto.gp: every configuration of trials.csv (grey) and the front of pareto.csv (in
     /// colour, joined in order of the first objective), one panel per pair of objectives.
     /// - Parameter column: trials.csv's column (1-based) of objective k.
-    public func script(title: String, column: (Int) -> Int, logScale: [Bool]) -> String {
+    public func script(title: String, column: (Int) -> Int, logScale: [Bool], figures: FigureOptions = .standard) -> String {
         let pairs = objectives.indices.flatMap { a in objectives.indices.filter { $0 > a }.map { (a, $0) } }
         var plot = "set encoding utf8\n"
         if pairs.count > 1 {
@@ -65,6 +65,6 @@ public struct ParetoReport: Sendable {
             }
         }
         if pairs.count > 1 { plot += "unset multiplot" }
-        return GnuplotScript.outputs("pareto", svg: true, plot: plot)
+        return GnuplotScript.outputs("pareto", figures: figures, plot: plot)
     }
 }

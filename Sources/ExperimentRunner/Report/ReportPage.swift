@@ -135,14 +135,22 @@ struct ReportPage {
                           ("confusion", "Confusion matrix of the best configuration's best seed on its held-out set")]
         // A picture only where gnuplot drew it (not with --plots none or without gnuplot).
         func drawn(_ file: String) -> Bool { FileManager.default.fileExists(atPath: report.directory.path + "/" + file) }
+        let formats = plan.figures.formats
+        // The picture the page shows: the SVG, else the PNG (the spec's report.formats may leave either out).
+        let picture = formats.contains(.svg) ? "svg" : formats.contains(.png) ? "png" : nil
+        /// The figure `base` (a path without its extension) as the page shows it, if it is drawn.
+        func shown(_ base: String) -> String? { picture.map { base + "." + $0 }.flatMap { drawn($0) ? $0 : nil } }
         let scripted = sweepPlots.filter { p in plots.contains(where: { $0.directory == report.directory.path && $0.name == p.0 }) }
-        if scripted.contains(where: { !drawn($0.0 + ".svg") }) {
+        if scripted.contains(where: { !drawn($0.0 + "." + (picture ?? "pdf")) }) {
             out += "<p class=\"meta\">Some plots are not drawn (<code>--plots none</code>, or no gnuplot): their scripts are written; "
             out += "<code>backprop plot \(e(report.directory.path))</code> draws them.</p>\n"
         }
         for (name, caption) in scripted {
-            if drawn(name + ".svg") {
-                out += "<figure><img src=\"\(name).svg\" alt=\"\(e(caption))\"/><figcaption>\(e(caption)) (<a href=\"\(name).png\">PNG</a>, <a href=\"\(name).pdf\">PDF</a>, <a href=\"\(name).gp\">gnuplot script</a>)</figcaption></figure>\n"
+            let files = formats.filter { $0.rawValue != picture }.map { "<a href=\"\(name).\($0.rawValue)\">\($0.rawValue.uppercased())</a>, " }.joined()
+            if let file = shown(name) {
+                out += "<figure><img src=\"\(file)\" alt=\"\(e(caption))\"/><figcaption>\(e(caption)) (\(files)<a href=\"\(name).gp\">gnuplot script</a>)</figcaption></figure>\n"
+            } else if picture == nil, drawn(name + ".pdf") {
+                out += "<p>\(e(caption)): <a href=\"\(name).pdf\">\(name).pdf</a> (the spec's <code>report.formats</code> draws no picture for the page; <a href=\"\(name).gp\">gnuplot script</a>).</p>\n"
             }
             if name == "loss" || name == "accuracy" {
                 let drawn = Set(self.drawn)
@@ -201,11 +209,11 @@ struct ReportPage {
             out += "</table>\n"
         }
 
-        let boundaryRows = ranked.filter { row in boundaries[row.configurationID].map { drawn("runs/\($0)/boundary.svg") } ?? false }
+        let boundaryRows = ranked.filter { row in boundaries[row.configurationID].map { shown("runs/\($0)/boundary") != nil } ?? false }
         if !boundaryRows.isEmpty {
             out += "<h2>Decision boundaries</h2>\n<p>The best run of each configuration: its prediction over the plane, the training points on top.</p>\n<div class=\"gallery\">\n"
             for row in boundaryRows {
-                let path = Self.link("runs/\(boundaries[row.configurationID]!)/boundary.svg")
+                let path = Self.link(shown("runs/\(boundaries[row.configurationID]!)/boundary")!)
                 out += "<figure><img src=\"\(path)\" alt=\"decision boundary of \(e(row.configurationID))\"/><figcaption><code>\(e(row.configurationID))</code></figcaption></figure>\n"
             }
             out += "</div>\n"
@@ -221,14 +229,14 @@ struct ReportPage {
         var firstRun = [Int: RunResult]()
         for r in results where r.rows.first?.diagnostics != nil && firstRun[r.run.configurationIndex] == nil { firstRun[r.run.configurationIndex] = r }
         let diagnosed = ranked.indices.compactMap { i in firstRun[ranked[i].index].map { (rank: i, run: $0) } }
-        let shown = diagnosed.prefix(report.plan.reportCurves)
-        if !shown.isEmpty, shown.allSatisfy({ FileManager.default.fileExists(atPath: report.directory.runPath($0.run.run.id) + "/diagnostics.svg") }) {
+        let gallery = diagnosed.prefix(report.plan.reportCurves)
+        if !gallery.isEmpty, gallery.allSatisfy({ shown("runs/\($0.run.run.id)/diagnostics") != nil }) {
             out += "<h2>Gradient norms</h2>\n<p>Per layer and epoch, one run of each configuration (log scale): vanishing gradients fall towards 0, exploding ones rise.</p>\n<div class=\"gallery\">\n"
-            for (_, r) in shown {
-                out += "<figure><img src=\"\(Self.link("runs/\(r.run.id)/diagnostics.svg"))\" alt=\"gradient norms of \(e(r.run.id))\"/><figcaption><code>\(e(r.run.id))</code></figcaption></figure>\n"
+            for (_, r) in gallery {
+                out += "<figure><img src=\"\(Self.link(shown("runs/\(r.run.id)/diagnostics")!))\" alt=\"gradient norms of \(e(r.run.id))\"/><figcaption><code>\(e(r.run.id))</code></figcaption></figure>\n"
             }
             out += "</div>\n"
-            out += leftOut(diagnosed.dropFirst(shown.count).map(\.rank), what: "gallery")
+            out += leftOut(diagnosed.dropFirst(gallery.count).map(\.rank), what: "gallery")
         }
 
         // spec.json's text, as `run` and `summarize` both see it: the page is the same whoever writes it.

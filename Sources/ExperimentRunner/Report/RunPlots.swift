@@ -9,11 +9,11 @@ extension SweepReport {
         let seeds = plan.seedCount
         let title = "\(plan.name): \(result.run.id) (one of \(seeds) seed\(seeds == 1 ? "" : "s"))"
         var scripts = [("loss", GnuplotScript.runLoss(title: title, loss: "loss (\(result.run.spec.loss.rawValue))",
-                                                      hasValidation: result.hasValidation, logScale: GnuplotScript.wantsLogScale(losses)))]
+                                                      hasValidation: result.hasValidation, logScale: GnuplotScript.wantsLogScale(losses), figures: plan.figures))]
         if result.rows.first?.diagnostics != nil {
             let hasValidation = result.hasValidation, hasAccuracy = result.hasAccuracy
             let first = 4 + (hasValidation ? 1 : 0) + (hasAccuracy ? (hasValidation ? 2 : 1) : 0)  // grad_norm_1, 1-based
-            scripts.append(("diagnostics", GnuplotScript.diagnostics(title: title, layers: result.run.spec.model.layers.count, firstColumn: first)))
+            scripts.append(("diagnostics", GnuplotScript.diagnostics(title: title, layers: result.run.spec.model.layers.count, firstColumn: first, figures: plan.figures)))
         }
         return scripts
     }

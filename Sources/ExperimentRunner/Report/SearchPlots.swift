@@ -32,14 +32,14 @@ public enum SearchPlots {
         return out
     }
 
-    public static func rungsScript(title: String, metric: String, configurations: Int, rungs: [Int], logScale: Bool) -> String {
+    public static func rungsScript(title: String, metric: String, configurations: Int, rungs: [Int], logScale: Bool, figures: FigureOptions = .standard) -> String {
         var plot = GnuplotScript.preamble(title: title, ylabel: metric + " (mean over seeds)", logScale: logScale)
         plot += "set key off\nset datafile missing \"\"\n"
         for r in rungs { plot += "set arrow from \(r), graph 0 to \(r), graph 1 nohead dashtype 2 lc rgb \"#999999\"\n" }
         // The best configuration (column 2, the first in ranked order) last, on top, in colour.
         plot += "plot for [i=3:\(configurations + 1)] \"rungs.csv\" skip 1 using 1:i with lines lw 1 lc rgb \"#BBBBBB\", \\\n"
         plot += "     \"rungs.csv\" skip 1 using 1:2 with lines lw 2.5 lc rgb \"#D55E00\""
-        return GnuplotScript.outputs("rungs", svg: true, plot: plot)
+        return GnuplotScript.outputs("rungs", figures: figures, plot: plot)
     }
 
     /// trials.csv: one row per configuration: its id, each searched field's value (a
@@ -85,7 +85,7 @@ public enum SearchPlots {
     /// trials.csv's column (1-based) of objective `k`.
     public static func objectiveColumn(_ plan: SweepPlan, _ k: Int) -> Int { meanColumn(plan) + 2 + k }
 
-    public static func trialsScript(_ plan: SweepPlan, title: String, metric: String) -> String? {
+    public static func trialsScript(_ plan: SweepPlan, title: String, metric: String, figures: FigureOptions = .standard) -> String? {
         guard let search = plan.search else { return nil }
         let n = search.dimensions.count
         let columns = (n + 1) / 2 > 1 ? 2 : n
@@ -111,7 +111,7 @@ public enum SearchPlots {
             if case .choice = dimension.distribution { column += 1 }
         }
         plot += "unset multiplot"
-        return GnuplotScript.outputs("trials", svg: true, plot: plot)
+        return GnuplotScript.outputs("trials", figures: figures, plot: plot)
     }
 
     /// history.csv: configuration (1-based, in plan order: the order the search made them),
@@ -130,11 +130,11 @@ public enum SearchPlots {
         return out
     }
 
-    public static func historyScript(title: String, metric: String, logScale: Bool) -> String {
+    public static func historyScript(title: String, metric: String, logScale: Bool, figures: FigureOptions = .standard) -> String {
         var plot = GnuplotScript.preamble(title: title, ylabel: metric + " (mean over seeds)", logScale: logScale)
         plot += "set xlabel \"configuration, in the order the search made them\"\nset datafile missing \"\"\nset key inside top right box opaque\n"
         plot += "plot \"history.csv\" skip 1 using 1:3 with points pt 7 ps 0.7 lc rgb \"\(GnuplotScript.colors[0])\" title \"each configuration\", \\\n"
         plot += "     \"history.csv\" skip 1 using 1:4 with steps lw 2 lc rgb \"\(GnuplotScript.colors[3])\" title \"best so far\""
-        return GnuplotScript.outputs("history", svg: true, plot: plot)
+        return GnuplotScript.outputs("history", figures: figures, plot: plot)
     }
 }

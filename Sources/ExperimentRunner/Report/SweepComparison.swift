@@ -140,12 +140,12 @@ public struct SweepComparison: Sendable {
         return out
     }
 
-    public func curvesScript() -> String {
+    public func curvesScript(figures: FigureOptions = .standard) -> String {
         var plot = "set datafile separator \",\"\nset datafile missing \"\"\n"
         plot += "set title \(GnuplotScript.quoted("\(a) → \(b): the best configuration of each, mean \(metric) over its seeds")) font \",13\"\n"
         plot += "set xlabel \"epoch\"\nset ylabel \(GnuplotScript.quoted(metric))\nset grid lc rgb \"#dddddd\"\nset key outside right top box opaque noenhanced\n"
         plot += "plot \"compare.csv\" using 1:2 with lines lw 2 lc rgb \"#0072B2\" title columnhead, \\\n"
         plot += "     \"compare.csv\" using 1:3 with lines lw 2 lc rgb \"#D55E00\" title columnhead"
-        return GnuplotScript.outputs("compare", svg: true, plot: plot)
+        return GnuplotScript.outputs("compare", figures: figures, plot: plot)
     }
 }

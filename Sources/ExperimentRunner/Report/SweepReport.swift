@@ -66,14 +66,14 @@ public struct SweepReport: Sendable {
         let loss = plan.runs.first?.spec.loss.rawValue ?? ""
         plots.append((dir, "loss", GnuplotScript.sweepCurves(.loss(name: loss), title: title("loss"), curves: curves(table.columns),
                                                               hasValidation: hasValidation, logScale: GnuplotScript.wantsLogScale(table.allValues),
-                                                              omitted: ranked.count - shown.count)))
+                                                              omitted: ranked.count - shown.count, figures: plan.figures)))
         if hasAccuracy {
             plots.append((dir, "accuracy", GnuplotScript.sweepCurves(.accuracy, title: title("accuracy"), curves: curves(table.accuracyColumns),
-                                                                      hasValidation: hasValidation, logScale: false, omitted: ranked.count - shown.count)))
+                                                                      hasValidation: hasValidation, logScale: false, omitted: ranked.count - shown.count, figures: plan.figures)))
         }
         if let heatmap = Heatmap(plan: plan, ranked: ranked, accuracy: hasAccuracy) {
             try ResultsDirectory.writeAtomically(heatmap.csv, to: dir + "/heatmap.csv")
-            plots.append((dir, "heatmap", heatmap.script(experiment: plan.name, seeds: seeds, metric: Summary.rankingMetric(hasValidation: hasValidation, objective: plan.objective))))
+            plots.append((dir, "heatmap", heatmap.script(experiment: plan.name, seeds: seeds, metric: Summary.rankingMetric(hasValidation: hasValidation, objective: plan.objective), figures: plan.figures)))
         }
         let metric = Summary.rankingMetric(hasValidation: hasValidation, objective: plan.objective)
         if let s = plan.scheduler, let epochs = plan.runs.first?.spec.training.epochs {
@@ -83,11 +83,11 @@ public struct SweepReport: Sendable {
             plots.append((dir, "rungs", SearchPlots.rungsScript(
                 title: "\(plan.name): \(metric) by epoch until \(s.name.rawValue) stopped it; best in colour",
                 metric: metric, configurations: ranked.count, rungs: rungs.dropLast(),
-                logScale: isLoss && GnuplotScript.wantsLogScale(ranked.compactMap(\.mean)))))
+                logScale: isLoss && GnuplotScript.wantsLogScale(ranked.compactMap(\.mean)), figures: plan.figures)))
         }
         if let csv = SearchPlots.trialsCSV(plan, ranked: ranked, hasValidation: hasValidation) {
             try ResultsDirectory.writeAtomically(csv, to: dir + "/trials.csv")
-            if let script = SearchPlots.trialsScript(plan, title: "\(plan.name): \(metric) (mean over seeds) against each searched field; hollow: stopped by the scheduler", metric: metric) {
+            if let script = SearchPlots.trialsScript(plan, title: "\(plan.name): \(metric) (mean over seeds) against each searched field; hollow: stopped by the scheduler", metric: metric, figures: plan.figures) {
                 plots.append((dir, "trials", script))
             }
         }
@@ -98,32 +98,32 @@ public struct SweepReport: Sendable {
                 !(pareto.names[k].hasSuffix("accuracy")) && GnuplotScript.wantsLogScale(ranked.compactMap { $0.objectiveMeans[k] })
             }
             plots.append((dir, "pareto", pareto.script(title: "\(plan.name): the Pareto front (in colour) over every configuration",
-                                                       column: { SearchPlots.objectiveColumn(plan, $0) }, logScale: logScale)))
+                                                       column: { SearchPlots.objectiveColumn(plan, $0) }, logScale: logScale, figures: plan.figures)))
         }
         if let csv = SearchPlots.historyCSV(plan, ranked: ranked) {
             try ResultsDirectory.writeAtomically(csv, to: dir + "/history.csv")
             let isLoss = plan.objective.mode == .min
             plots.append((dir, "history", SearchPlots.historyScript(title: "\(plan.name): \(metric) of each configuration in the order the search made them, and the best so far",
-                                                                  metric: metric, logScale: isLoss && GnuplotScript.wantsLogScale(ranked.compactMap(\.mean)))))
+                                                                  metric: metric, logScale: isLoss && GnuplotScript.wantsLogScale(ranked.compactMap(\.mean)), figures: plan.figures)))
         }
         if let c = classification {
             try ResultsDirectory.writeAtomically(c.report.csv, to: dir + "/classes.csv")
             try ResultsDirectory.writeAtomically(AnalysisPlots.confusionCSV(c.report), to: dir + "/confusion.csv")
-            plots.append((dir, "confusion", AnalysisPlots.confusionScript(c.report, title: "\(plan.name): confusion matrix of \(c.run) on the \(c.set) set")))
+            plots.append((dir, "confusion", AnalysisPlots.confusionScript(c.report, title: "\(plan.name): confusion matrix of \(c.run) on the \(c.set) set", figures: plan.figures)))
         }
         if let importance {
             try ResultsDirectory.writeAtomically(importance.csv, to: dir + "/importance.csv")
             plots.append((dir, "importance", AnalysisPlots.importanceScript(
-                title: "\(plan.name): share of the variance of the mean \(metric) explained by each parameter" + (importance.exact ? "" : " (estimated)"))))
+                title: "\(plan.name): share of the variance of the mean \(metric) explained by each parameter" + (importance.exact ? "" : " (estimated)"), figures: plan.figures)))
         }
         if let csv = AnalysisPlots.parameterCSV(plan, ranked: ranked),
-           let script = AnalysisPlots.parameterScript(plan, ranked: ranked, title: "\(plan.name): \(metric) against \(plan.sweptAxes[0].label), over the completed seeds", metric: metric) {
+           let script = AnalysisPlots.parameterScript(plan, ranked: ranked, title: "\(plan.name): \(metric) against \(plan.sweptAxes[0].label), over the completed seeds", metric: metric, figures: plan.figures) {
             try ResultsDirectory.writeAtomically(csv, to: dir + "/parameter.csv")
             plots.append((dir, "parameter", script))
         }
         if let csv = AnalysisPlots.parallelCSV(plan, ranked: ranked),
            let script = AnalysisPlots.parallelScript(plan, ranked: ranked, title: "\(plan.name): every configuration across the swept parameters, coloured by its mean \(metric)",
-                                                     metric: metric, lowerIsBetter: plan.objective.mode == .min) {
+                                                     metric: metric, lowerIsBetter: plan.objective.mode == .min, figures: plan.figures) {
             try ResultsDirectory.writeAtomically(csv, to: dir + "/parallel.csv")
             plots.append((dir, "parallel", script))
         }
@@ -224,7 +224,7 @@ public struct SweepReport: Sendable {
         let normalized = best.run.spec.dataset.normalize != .none
         let script = GnuplotScript.boundary(
             title: "\(plan.name): \(best.run.id)\nthe best of its configuration's \(completed.count) of \(seeds) seed\(seeds == 1 ? "" : "s"); training points on top",
-            classes: max(classes, 2), xLabel: "x1" + (normalized ? " (normalised)" : ""), yLabel: "x2" + (normalized ? " (normalised)" : ""))
+            classes: max(classes, 2), xLabel: "x1" + (normalized ? " (normalised)" : ""), yLabel: "x2" + (normalized ? " (normalised)" : ""), figures: plan.figures)
         return (best.run.id, script)
     }
 

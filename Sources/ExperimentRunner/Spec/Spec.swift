@@ -12,6 +12,8 @@ public struct ExperimentSpec: Sendable {
     public var seeds: [UInt64]
     /// `report.curves`: how many configurations the sweep's plots draw (the page lists the rest).
     public var reportCurves: Int
+    /// `report.formats` and `report.width`: the files each figure is written as, and the PDF's size.
+    public var figures: FigureOptions
 
     /// `$schema` names the JSON Schema for editors; it is accepted and ignored.
     public static let keys = ["$schema", "name", "description", "dataset", "model", "loss", "optimizer", "training", "seeds", "report", "grid", "search", "objective", "objectives", "scheduler"]
@@ -89,12 +91,14 @@ extension ExperimentSpec {
         }
         description = try root["description"]?.string()
         reportCurves = 8
+        figures = .standard
         if let r = root["report"] {
-            let o = try r.object(allowed: ["curves"])
+            let o = try r.object(allowed: ["curves", "formats", "width"])
             if let c = o["curves"] {
                 reportCurves = try c.int()
                 guard (1...1000).contains(reportCurves) else { throw c.error("curves must be from 1 to 1000") }
             }
+            figures = try FigureOptions(formats: o["formats"], width: o["width"])
         }
         dataset = try DatasetSpec(try root.required("dataset"))
         model = try ModelSpec(try root.required("model"))

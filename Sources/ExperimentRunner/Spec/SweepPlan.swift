@@ -32,6 +32,8 @@ public struct SweepPlan: Sendable {
     public var seedCount: Int
     /// The spec's `report.curves`.
     public var reportCurves: Int
+    /// The spec's `report.formats` and `report.width`.
+    public var figures: FigureOptions
     /// How many configurations have each id before its "#k" suffix (ids are made unique so).
     var configurationIDCounts = [String: Int]()
     /// An adaptive search's trials on its estimator's scale, one per proposed trial (empty:
@@ -159,6 +161,7 @@ public struct SweepPlan: Sendable {
         }
         name = baseSpec.name
         reportCurves = baseSpec.reportCurves
+        figures = baseSpec.figures
 
         // Counted from the axes' lengths, with checked arithmetic, before anything is expanded.
         var total = baseSpec.seeds.count, overflow = false
