@@ -83,6 +83,8 @@ let package = Package(
         // make bench only: the matrix products of a Fashion-MNIST epoch alone, through the
         // engine's own gemm calls (the bound section 2 compares an epoch with).
         .executableTarget(name: "gemm-bound", dependencies: ["BackpropCore"], path: "bench/GemmBound"),
+        // make bench only: a whole float32 run through Adam's subnormal range, flushed and not (section 9).
+        .executableTarget(name: "subnormal-run", dependencies: ["BackpropCore", "BackpropData"], path: "bench/SubnormalRun"),
         // make bench only: the TPE sampler's own time per proposal (against Optuna's in the same run).
         .executableTarget(name: "tpe-cost", dependencies: ["ExperimentRunner"], path: "bench/TPECost"),
         // Helpers shared by the test targets: tolerant comparisons, the reference product.
