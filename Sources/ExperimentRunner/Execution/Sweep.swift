@@ -88,10 +88,7 @@ public struct Sweep: Sendable {
     /// - Parameter starting: called once the spec, the data and the results folder are
     ///   checked, just before training, with the number of complete runs to be skipped.
     /// How many runs the sweep trains in all: the plan's, or for a TPE search all its trials'.
-    public var expectedRuns: Int {
-        guard plan.isAdaptive, let search = plan.search, plan.proposedTrials.count > 0 else { return plan.runs.count }
-        return plan.runs.count / plan.proposedTrials.count * search.trials
-    }
+    public var expectedRuns: Int { plan.plannedRunCount }
 
     /// - Parameter starting: called once the spec, the data and the folder are checked, with
     ///   how many runs are complete already and how many this process is responsible for.

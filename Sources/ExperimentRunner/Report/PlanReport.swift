@@ -39,7 +39,7 @@ public struct PlanReport {
         }
         if let search = plan.search {
             out += "search: \(search.sampler.rawValue), \(search.trials) trial\(search.trials == 1 ? "" : "s"), seed \(search.seed)\n"
-            let proposed = plan.proposedTrials.count
+            let proposed = plan.proposedTrialCount
             if plan.isAdaptive {
                 out += "  \(search.batch) at a time, each batch from the results of those before (random until \(search.startupTrials) have finished); "
                 out += "the runs below are the first batch's (\(proposed) trial\(proposed == 1 ? "" : "s")), the rest are proposed as it runs\n"

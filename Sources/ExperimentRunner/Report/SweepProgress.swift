@@ -26,7 +26,7 @@ extension SweepPlan {
     /// trial not proposed yet (each trial is the same number of runs: its grid combinations
     /// times the seeds).
     public var plannedRunCount: Int {
-        guard isAdaptive, let trials = search?.trials, case let proposed = proposedTrials.count, proposed > 0, proposed < trials
+        guard isAdaptive, let trials = search?.trials, case let proposed = proposedTrialCount, proposed > 0, proposed < trials
         else { return runs.count }
         let (total, overflow) = (runs.count / proposed).multipliedReportingOverflow(by: trials)
         return overflow ? runs.count : total

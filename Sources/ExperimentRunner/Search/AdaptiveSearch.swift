@@ -12,18 +12,24 @@ extension SweepPlan {
         return (0..<count).map { t in searchAxes.map { $0.values[t] } }
     }
 
+    /// How many trials are proposed so far (without making them, as `proposedTrials` does).
+    public var proposedTrialCount: Int { searchAxes.first?.values.count ?? 0 }
+
     /// Whether every trial the search asks for is proposed.
-    public var isFullyProposed: Bool { !isAdaptive || proposedTrials.count >= (search?.trials ?? 0) }
+    public var isFullyProposed: Bool { !isAdaptive || proposedTrialCount >= (search?.trials ?? 0) }
 
     /// Each proposed trial's objectives, each lower better (a maximised one negated): with one
     /// objective, the best of the trial's configurations (one per grid combination), each the
     /// mean over its seeds; with several (no grid then), the mean of each over its seeds. NaN
     /// where a run diverged or failed, or a run is not in `results` yet.
     public func trialObjectives(_ results: [RunResult]) -> [[Double]] {
-        let trials = proposedTrials.count
+        let trials = proposedTrialCount
         guard trials > 0 else { return [] }
         let combinations = configurationCount / trials
         let byConfiguration = resultsByConfiguration(results)
+        // Read through a buffer: an array's element handed to a function is copied (every
+        // field of a RunResult retained), a buffer's is not.
+        return results.withUnsafeBufferPointer { results in
         /// The configuration's mean of each objective, lower better; nil unless every seed finished.
         func means(_ c: Int) -> [Double]? {
             guard let done = byConfiguration[c], done.count == seedCount,
@@ -41,6 +47,7 @@ extension SweepPlan {
                 if let loss = means(c)?[0], !loss.isNaN, best.isNaN || loss < best { best = loss }
             }
             return [best]
+        }
         }
     }
 
@@ -60,7 +67,7 @@ extension SweepPlan {
     /// brackets.
     public func modelRung(_ results: [RunResult]) -> (epoch: Int, observations: [(trial: Int, loss: Double)])? {
         guard let scheduler, let search, let epochs = runs.first?.spec.training.epochs else { return nil }
-        let trials = proposedTrials.count
+        let trials = proposedTrialCount
         guard trials > 0 else { return nil }
         let combinations = configurationCount / trials
         let byConfiguration = resultsByConfiguration(results)
@@ -96,7 +103,8 @@ extension SweepPlan {
     public func nextBatch(results: [RunResult]) throws(SpecError) -> SweepPlan? {
         guard isAdaptive, let search, !isFullyProposed else { return nil }
         var done = Set<Int>()
-        for r in results where ![.failed, .interrupted, .busy, .paused].contains(r.status) { done.insert(r.run.index) }
+        // By position: a RunResult is large, and a for-in over the array would copy each one.
+        for i in results.indices where ![.failed, .interrupted, .busy, .paused].contains(results[i].status) { done.insert(results[i].run.index) }
         guard runs.allSatisfy({ done.contains($0.index) }) else { return nil }
         let proposed = proposedTrials
         func convert(_ values: [JSONValue]) -> [Double] { zip(search.dimensions, values).map { $0.distribution.internal(of: $1) } }

@@ -25,8 +25,9 @@ public struct ParzenEstimator: Sendable {
         /// (many observations of an integer share both): its mass is computed once a pair.
         case numeric(mu: [Double], sigma: [Double], low: Double, high: Double, log: Bool, integer: (low: Double, high: Double)?,
                      normalizer: [Double], distinct: (mu: [Double], sigma: [Double], normalizer: [Double], of: [Int])?)
-        /// Each kernel's probability of each choice, and its log.
-        case categorical([[Double]], log: [[Double]])
+        /// Each kernel's probability of each choice, and its log; `byChoice[c]`: every kernel's
+        /// log probability of choice c, one contiguous row (what scoring a candidate adds up).
+        case categorical([[Double]], log: [[Double]], byChoice: [[Double]])
     }
 
     let weights: [Double]
@@ -53,100 +54,145 @@ public struct ParzenEstimator: Sendable {
     ///   - weights: each observation's weight before the prior's is added; nil: Optuna's
     ///     `default_weights` (multi-objective TPE gives its good trials weight 1 each).
     public init(observations: [Point], space: [SearchSpec.Distribution], weights given: [Double]? = nil) {
-        let n = observations.count
+        self.init(count: observations.count, weights: given,
+                  kernels: space.indices.map { d in Self.kernels(observations.map { $0[d] }, space[d]) })
+    }
+
+    /// From kernels already made for `count` observations (and the prior's, last).
+    init(count n: Int, weights given: [Double]? = nil, kernels: [Kernels]) {
         var w = given ?? Self.observationWeights(n)
         w.append(n == 0 ? 1 : Self.priorWeight)
         let total = w.reduce(0, +)
         weights = w.map { $0 / total }
         logWeights = weights.map { Foundation.log($0) }
-        kernels = space.indices.map { d in Self.kernels(observations.map { $0[d] }, space[d]) }
+        self.kernels = kernels
+    }
+
+    /// A numeric dimension's working scale: its range (in the log for a log scale, an
+    /// integer's widened by ½) and an integer's own bounds.
+    struct Scale {
+        var low: Double, high: Double, log: Bool, integer: (low: Double, high: Double)?
+
+        /// nil for a choice.
+        init?(_ distribution: SearchSpec.Distribution) {
+            switch distribution {
+            case .choice: return nil
+            case let .uniform(a, b): (low, high, log, integer) = (a, b, false, nil)
+            case let .logUniform(a, b): (low, high, log, integer) = (Foundation.log(a), Foundation.log(b), true, nil)
+            case let .int(a, b, isLog):
+                (low, high, log) = (Double(a) - 0.5, Double(b) + 0.5, isLog)
+                if isLog { (low, high) = (Foundation.log(low), Foundation.log(high)) }
+                integer = (Double(a), Double(b))
+            }
+        }
+
+        /// A value on this scale.
+        func working(_ x: Double) -> Double { log ? Foundation.log(x) : x }
+
+        /// The prior kernel's μ and σ: the middle and the whole range.
+        var prior: (mu: Double, sigma: Double) { (0.5 * (low + high), high - low) }
+
+        /// The log of a kernel's mass in [low, high] (and of σ, for a density): what does not
+        /// depend on x.
+        func normalizer(mu m: Double, sigma s: Double) -> Double {
+            TruncatedNormal.logMass((low - m) / s, (high - m) / s) + (integer == nil ? Foundation.log(s) : 0)
+        }
+
+        /// Each observation's σ from the observations' working values `mus` and the order that
+        /// sorts them (stable): the larger gap to its sorted neighbours, the range's ends
+        /// included (the first and last use their inner neighbour), clipped to
+        /// [range / min(100, n + 2), range].
+        func sigmas(_ mus: [Double], order: [Int]) -> [Double] {
+            let n = mus.count
+            var sorted: [Double] = [low]
+            sorted.reserveCapacity(n + 2)
+            for i in order { sorted.append(mus[i]) }
+            sorted.append(high)
+            var sortedSigmas = [Double](repeating: 0, count: n)
+            for i in 1..<(sorted.count - 1) {
+                let left: Double = sorted[i] - sorted[i - 1], right: Double = sorted[i + 1] - sorted[i]
+                sortedSigmas[i - 1] = max(left, right)
+            }
+            if sorted.count >= 4 {
+                sortedSigmas[0] = sorted[2] - sorted[1]
+                sortedSigmas[n - 1] = sorted[sorted.count - 2] - sorted[sorted.count - 3]
+            }
+            let maxSigma = high - low, minSigma = (high - low) / min(100, 1 + Double(n + 1))
+            var sigmas = [Double](repeating: 0, count: n)
+            for (rank, i) in order.enumerated() { sigmas[i] = min(max(sortedSigmas[rank], minSigma), maxSigma) }
+            return sigmas
+        }
+
+        /// The kernels of observations with working values `mu` and the σ given (the prior's
+        /// appended here), each kernel's normalizer from `normalizer(k)`.
+        func kernels(mu observed: [Double], sigma: [Double], normalizer: (Int) -> Double) -> Kernels {
+            let (pm, ps) = prior
+            let mu = observed + [pm], sigma = sigma + [ps]
+            var distinct: (mu: [Double], sigma: [Double], normalizer: [Double], of: [Int])?
+            var normalizers = [Double]()
+            if integer != nil {
+                // Many observations of an integer share μ and σ: the mass is computed once a pair.
+                struct Pair: Hashable { let mu: Double, sigma: Double }
+                var index = [Pair: Int](), d: (mu: [Double], sigma: [Double], normalizer: [Double], of: [Int]) = ([], [], [], [])
+                for k in mu.indices {
+                    let pair = Pair(mu: mu[k], sigma: sigma[k])
+                    if let i = index[pair] { d.of.append(i); continue }
+                    index[pair] = d.mu.count
+                    d.of.append(d.mu.count)
+                    d.mu.append(mu[k]); d.sigma.append(sigma[k]); d.normalizer.append(normalizer(k))
+                }
+                distinct = d
+            } else {
+                normalizers = mu.indices.map(normalizer)
+            }
+            return .numeric(mu: mu, sigma: sigma, low: low, high: high, log: log, integer: integer, normalizer: normalizers, distinct: distinct)
+        }
     }
 
     static func kernels(_ values: [Double], _ distribution: SearchSpec.Distribution) -> Kernels {
-        let n = values.count
-        var low: Double, high: Double, log = false, integer: (low: Double, high: Double)?
-        switch distribution {
-        case let .choice(choices):
-            let count = choices.count
-            guard n > 0 else {
-                let row = [Double](repeating: 1 / Double(count), count: count)
-                return .categorical([row], log: [row.map { Foundation.log($0) }])
-            }
-            let kernelCount = Double(n + 1)
-            // A kernel's row depends only on its choice (the prior's: on none), so each of the
-            // count + 1 rows, and its logs, is made once and shared.
-            func row(_ v: Int) -> [Double] {
-                var row = [Double](repeating: priorWeight / kernelCount, count: count)
-                if v >= 0 { row[v] += 1 }
-                let sum = row.reduce(0, +)
-                return row.map { $0 / (sum == 0 ? 1 : sum) }
-            }
-            let distinct = (-1..<count).map(row)
-            let logs = distinct.map { $0.map { Foundation.log($0) } }
-            let choices = values.map { Int($0) } + [-1]
-            return .categorical(choices.map { distinct[$0 + 1] }, log: choices.map { logs[$0 + 1] })
-        case let .uniform(a, b): (low, high) = (a, b)
-        case let .logUniform(a, b): (low, high, log) = (a, b, true)
-        case let .int(a, b, isLog):
-            (low, high, log) = (Double(a) - 0.5, Double(b) + 0.5, isLog)
-            integer = (Double(a), Double(b))
-        }
-        var mus = values
-        if log {
-            mus = mus.map { Foundation.log($0) }
-            low = Foundation.log(low)
-            high = Foundation.log(high)
-        }
-        // Each kernel's σ: the larger gap to its sorted neighbours, the range's ends included.
+        guard let scale = Scale(distribution) else { return categorical(values, distribution) }
+        let mus = values.map(scale.working)
         // Stable, so equal values keep trial order (pairs sort faster than indices into mus).
         let order = zip(mus, mus.indices).sorted { $0.0 < $1.0 }.map(\.1)
-        var sorted: [Double] = [low]
-        for i in order { sorted.append(mus[i]) }
-        sorted.append(high)
-        var sortedSigmas = [Double]()
-        for i in 1..<(sorted.count - 1) {
-            let left: Double = sorted[i] - sorted[i - 1], right: Double = sorted[i + 1] - sorted[i]
-            sortedSigmas.append(max(left, right))
+        let sigma = scale.sigmas(mus, order: order)
+        let (pm, ps) = scale.prior
+        return scale.kernels(mu: mus, sigma: sigma) { k in k < mus.count ? scale.normalizer(mu: mus[k], sigma: sigma[k]) : scale.normalizer(mu: pm, sigma: ps) }
+    }
+
+    /// A choice's kernels: weight 1 on the observation's choice plus prior_weight / (n + 1) on
+    /// every choice, normalised; the prior kernel's uniform.
+    static func categorical(_ values: [Double], _ distribution: SearchSpec.Distribution) -> Kernels {
+        guard case let .choice(choices) = distribution else { fatalError("a choice's kernels for a number") }
+        let n = values.count, count = choices.count
+        guard n > 0 else {
+            let row = [Double](repeating: 1 / Double(count), count: count)
+            let logs = row.map { Foundation.log($0) }
+            return .categorical([row], log: [logs], byChoice: logs.map { [$0] })
         }
-        if sorted.count >= 4 {
-            sortedSigmas[0] = sorted[2] - sorted[1]
-            sortedSigmas[sortedSigmas.count - 1] = sorted[sorted.count - 2] - sorted[sorted.count - 3]
+        let kernelCount = Double(n + 1)
+        // A kernel's row depends only on its choice (the prior's: on none), so each of the
+        // count + 1 rows, and its logs, is made once and shared.
+        func row(_ v: Int) -> [Double] {
+            var row = [Double](repeating: priorWeight / kernelCount, count: count)
+            if v >= 0 { row[v] += 1 }
+            let sum = row.reduce(0, +)
+            return row.map { $0 / (sum == 0 ? 1 : sum) }
         }
-        var sigmas = [Double](repeating: 0, count: n)
-        for (rank, i) in order.enumerated() { sigmas[i] = sortedSigmas[rank] }
-        let maxSigma = high - low, minSigma = (high - low) / min(100, 1 + Double(n + 1))
-        sigmas = sigmas.map { min(max($0, minSigma), maxSigma) }
-        let mu = mus + [0.5 * (low + high)], sigma = sigmas + [high - low]
-        // What does not depend on x, once per kernel: the log of its mass in [low, high] (and
-        // of σ, for a density).
-        let normalizer = zip(mu, sigma).map { m, s in
-            TruncatedNormal.logMass((low - m) / s, (high - m) / s) + (integer == nil ? Foundation.log(s) : 0)
-        }
-        var distinct: (mu: [Double], sigma: [Double], normalizer: [Double], of: [Int])?
-        if integer != nil {
-            struct Pair: Hashable { let mu: Double, sigma: Double }
-            var index = [Pair: Int](), d: (mu: [Double], sigma: [Double], normalizer: [Double], of: [Int]) = ([], [], [], [])
-            for k in mu.indices {
-                let pair = Pair(mu: mu[k], sigma: sigma[k])
-                if let i = index[pair] { d.of.append(i); continue }
-                index[pair] = d.mu.count
-                d.of.append(d.mu.count)
-                d.mu.append(mu[k]); d.sigma.append(sigma[k]); d.normalizer.append(normalizer[k])
-            }
-            distinct = d
-        }
-        return .numeric(mu: mu, sigma: sigma, low: low, high: high, log: log, integer: integer, normalizer: normalizer, distinct: distinct)
+        let distinct = (-1..<count).map(row)
+        let logs = distinct.map { $0.map { Foundation.log($0) } }
+        let chosen = values.map { Int($0) } + [-1]
+        let byChoice = (0..<count).map { c in chosen.map { logs[$0 + 1][c] } }
+        return .categorical(chosen.map { distinct[$0 + 1] }, log: chosen.map { logs[$0 + 1] }, byChoice: byChoice)
     }
 
     /// The log density of each kernel's dimension d at the value x.
     static func logDensities(_ kernels: Kernels, at x: Double) -> [Double] {
         switch kernels {
-        case let .categorical(_, logRows):
-            return logRows.map { $0[Int(x)] }
+        case let .categorical(_, _, byChoice):
+            return byChoice[Int(x)]
         case let .numeric(mu, sigma, low, high, log, _, normalizer, distinct):
             if let d = distinct {
-                let left = log ? Foundation.log(x - 0.5) : x - 0.5, right = log ? Foundation.log(x + 0.5) : x + 0.5
-                let values = d.mu.indices.map { k in TruncatedNormal.logMass((left - d.mu[k]) / d.sigma[k], (right - d.mu[k]) / d.sigma[k]) - d.normalizer[k] }
+                let values = integerLogMasses(d, at: x, log: log)
                 return d.of.map { values[$0] }
             }
             let v = log ? Foundation.log(x) : x
@@ -156,6 +202,12 @@ public struct ParzenEstimator: Sendable {
                 return -z * z / 2 - TruncatedNormal.logRoot2Pi - normalizer[k]
             }
         }
+    }
+
+    /// An integer dimension's log mass at x (between x ± ½) under each distinct (μ, σ) pair.
+    static func integerLogMasses(_ d: (mu: [Double], sigma: [Double], normalizer: [Double], of: [Int]), at x: Double, log: Bool) -> [Double] {
+        let left = log ? Foundation.log(x - 0.5) : x - 0.5, right = log ? Foundation.log(x + 0.5) : x + 0.5
+        return d.mu.indices.map { k in TruncatedNormal.logMass((left - d.mu[k]) / d.sigma[k], (right - d.mu[k]) / d.sigma[k]) - d.normalizer[k] }
     }
 
     /// log p(x): the log of the weighted sum of the kernels' products.
@@ -197,10 +249,30 @@ public struct ParzenEstimator: Sendable {
                         }
                     } } }
                     continue
-                case let .categorical(_, logRows):
+                case let .categorical(_, _, byChoice):
                     for (i, x) in points.enumerated() {
-                        let c = Int(x[d])
-                        for j in 0..<n { sums[i * n + j] += logRows[j][c] }
+                        byChoice[Int(x[d])].withUnsafeBufferPointer { column in
+                            let row = sums.baseAddress! + i * n
+                            for j in 0..<n { row[j] += column[j] }
+                        }
+                    }
+                    continue
+                case let .numeric(_, _, _, _, log, _, _, pairs?):
+                    // An integer: its kernels' masses once per distinct (μ, σ) pair and distinct
+                    // value among the points, added through each kernel's pair.
+                    var cache = [Double: [Double]]()
+                    pairs.of.withUnsafeBufferPointer { of in
+                        for (i, x) in points.enumerated() {
+                            let values: [Double]
+                            if let cached = cache[x[d]] { values = cached } else {
+                                values = Self.integerLogMasses(pairs, at: x[d], log: log)
+                                cache[x[d]] = values
+                            }
+                            values.withUnsafeBufferPointer { v in
+                                let row = sums.baseAddress! + i * n
+                                for j in 0..<n { row[j] += v[of[j]] }
+                            }
+                        }
                     }
                     continue
                 default: break
@@ -239,7 +311,7 @@ public struct ParzenEstimator: Sendable {
             let k = min(cumulative.firstIndex { u < $0 } ?? weights.count - 1, weights.count - 1)
             return kernels.map { kernels in
                 switch kernels {
-                case let .categorical(rows, _):
+                case let .categorical(rows, _, _):
                     let q = uniform()
                     var c = 0.0
                     for (j, p) in rows[k].enumerated() {

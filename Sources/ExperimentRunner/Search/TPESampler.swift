@@ -42,6 +42,7 @@ public struct TPESampler: TrialSampler {
         // One estimator over every dimension, or one per dimension (multivariate: false).
         let blocks = multivariate ? [Array(space.indices)] : space.indices.map { [$0] }
         let below = blocks.map { groups.below($0, space: space) }
+        let above = blocks.map { groups.above($0, space: space) }
         var batch = [[Double]]()
         for number in first..<(first + count) {
             // Its own stream: the seed and the trial's number, mixed.
@@ -49,7 +50,7 @@ public struct TPESampler: TrialSampler {
             func uniform() -> Double { Double(rng.next() >> 11) * 0x1p-53 }
             var point = [Double]()
             for (k, dimensions) in blocks.enumerated() {
-                let l = below[k], g = groups.above(dimensions, running: batch, space: space)
+                let l = below[k], g = above[k].estimator(running: Groups.project(batch, dimensions, space: space))
                 point += l.sample(candidates, uniform: uniform)[...].best(below: l, above: g)
             }
             batch.append(point)
@@ -82,9 +83,10 @@ public struct TPESampler: TrialSampler {
                             weights: multiObjective ? [Double](repeating: 1, count: good.count) : nil)
         }
 
-        /// g over `dimensions`: the other trials, then those still running (a batch's earlier proposals).
-        func above(_ dimensions: [Int], running: [[Double]], space: [SearchSpec.Distribution]) -> ParzenEstimator {
-            ParzenEstimator(observations: Self.project(bad + running, dimensions, space: space), space: dimensions.map { space[$0] })
+        /// g over `dimensions`, to which the trials still running (a batch's earlier proposals)
+        /// are added after the other trials.
+        func above(_ dimensions: [Int], space: [SearchSpec.Distribution]) -> GrowingEstimator {
+            GrowingEstimator(observations: Self.project(bad, dimensions, space: space), space: dimensions.map { space[$0] })
         }
     }
 
@@ -92,7 +94,8 @@ public struct TPESampler: TrialSampler {
     /// in trial order, the trials still running (a batch's earlier proposals) last in g.
     public func estimators(finished: [Observation], running: [[Double]] = [], dimensions: [Int]? = nil) -> (below: ParzenEstimator, above: ParzenEstimator) {
         let dimensions = dimensions ?? Array(space.indices), groups = Groups(finished)
-        return (groups.below(dimensions, space: space), groups.above(dimensions, running: running, space: space))
+        return (groups.below(dimensions, space: space),
+                groups.above(dimensions, space: space).estimator(running: Groups.project(running, dimensions, space: space)))
     }
 
     /// The trials l is fit to (their positions in `finished`), in trial order.
