@@ -84,14 +84,7 @@ import TestSupport
         }
         let page = try String(contentsOfFile: dir + "/index.html", encoding: .utf8)
         #expect(page.contains("<img src=\"loss.png\"") && page.contains("<a href=\"loss.pdf\">PDF</a>") && !page.contains("loss.svg"))
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdfinfo") else { return }
-        let p = Process(), out = Pipe()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/pdfinfo")
-        p.arguments = [dir + "/loss.pdf"]
-        p.standardOutput = out
-        try p.run()
-        let info = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        guard let info = try toolOutput("/usr/bin/pdfinfo", [dir + "/loss.pdf"]) else { return }
         // 3.5 in × 2.975 in at 72 pt an inch.
         #expect(info.contains("Page size:       252 x 214.2 pts") || info.contains("Page size:       252 x 214 pts"), "\(info)")
     }

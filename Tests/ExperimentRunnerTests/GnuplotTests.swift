@@ -119,14 +119,7 @@ import TestSupport
             #expect(pdf.prefix(5) == Data("%PDF-".utf8) && pdf.count > 1000)
             #expect(page.contains("<a href=\"\(name).pdf\">PDF</a>"))
         }
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pdffonts") else { return }
-        let p = Process(), out = Pipe()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/pdffonts")
-        p.arguments = [root + "/pdf/loss.pdf"]
-        p.standardOutput = out
-        try p.run()
-        let listing = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        guard let listing = try toolOutput("/usr/bin/pdffonts", [root + "/pdf/loss.pdf"]) else { return }
         // pdffonts: a header naming the columns, a rule, then a line per font; its emb column
         // (at the header's "emb") says yes for an embedded font.
         let lines = listing.split(separator: "\n").map(String.init)

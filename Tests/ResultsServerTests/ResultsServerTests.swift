@@ -214,16 +214,7 @@ import TestSupport
 
     /// The page's one script is the one the policy names: its SHA-256, as sha256sum computes it.
     @Test func theScriptsHashIsItsOwn() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        try p.run()
-        input.fileHandleForWriting.write(Data(("\n" + LiveUpdate.script + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        p.waitUntilExit()
-        let hex = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
+        let hex = try #require(try toolOutput("/usr/bin/sha256sum", [], input: Data(("\n" + LiveUpdate.script + "\n").utf8))).prefix(64)
         var digest = [UInt8]()
         var i = hex.startIndex
         while i < hex.endIndex { let j = hex.index(i, offsetBy: 2); digest.append(UInt8(hex[i..<j], radix: 16)!); i = j }
