@@ -114,6 +114,8 @@ public struct ResultsServer: Sendable {
             close(spec)
             if s.count == 4 { return events(name, head: head) }
             do {
+                // Nor through a link in the sweep's own folders (runs/ among them).
+                try ResultsDirectory(root: server.root, name: name).refuseLinks()
                 let status = try SweepStatus(folder: server.root + "/" + name)
                 return Self.bytes(Array((status.json.serialized(indent: nil) + "\n").utf8), type: "application/json", head: head)
             } catch {

@@ -85,9 +85,9 @@ public enum GnuplotScript {
 
     /// The figure in each of `figures.formats`: PNG and SVG for the screen (1000×600), a
     /// vector PDF for print at `figures.width` (cairo embeds the fonts it uses). A narrow PDF
-    /// (`FigureOptions`) has no title and its key under the plot: `plot`'s own `set title` lines
-    /// are left out of that one and its `set key outside …` lines moved above the plot, where the title was; `key: false` for
-    /// a figure without a key (one that unsets it before `plot`).
+    /// (`FigureOptions`) has no title and its key above the plot, where the title was: `plot`'s
+    /// own `set title` lines are left out of that one and its `set key outside …` lines moved;
+    /// `key: false` for a figure without a key (one that unsets it before `plot`).
     static func outputs(_ base: String, figures: FigureOptions, key: Bool = true, plot: String) -> String {
         var s = ""
         if figures.formats.contains(.png) {

@@ -108,8 +108,7 @@ struct ReportPage {
     var html: String {
         let plan = report.plan, e = Self.escape
         let seeds = plan.seedCount
-        let hasValidation = results.contains { $0.hasValidation }, hasAccuracy = results.contains { $0.hasAccuracy }
-        let hasTest = results.contains { $0.test?.accuracy != nil }
+        let hasValidation = results.contains { $0.hasValidation }
         let metric = Summary.rankingMetric(hasValidation: hasValidation, objective: report.plan.objective)
         var out = Self.head(title: "\(plan.name): backprop report") + """
             <h1>\(e(plan.name))</h1>

@@ -29,13 +29,9 @@ public enum ResultsIndex {
     static func entry(_ folder: String, name: String) -> Entry {
         let date = lastSession(folder) ?? modified(folder + "/spec.json")
         do {
-            let report = try SweepReport.forResults(folder, gnuplot: nil, jobs: 1)
-            let results = report.folder.completeOnDisk(data: nil).values.sorted { $0.run.index < $1.run.index }
-            let ranked = Summary.ranked(results)
-            let metric = Summary.rankingMetric(hasValidation: results.contains { $0.hasValidation }, objective: report.plan.objective)
-            let progress = SweepProgress(plan: report.plan, results: results)
-            return Entry(name: name, description: report.plan.runs.first?.spec.description, date: date, runs: progress.total,
-                         complete: progress.completed, metric: metric, best: ranked.first(where: { $0.n > 0 }), problem: nil)
+            let status = try SweepStatus(folder: folder)
+            return Entry(name: name, description: status.description, date: date, runs: status.progress.total,
+                         complete: status.progress.completed, metric: status.metric, best: status.ranked.first(where: { $0.n > 0 }), problem: nil)
         } catch {
             return Entry(name: name, description: nil, date: date, runs: 0, complete: 0, metric: "", best: nil, problem: "\(error)")
         }

@@ -46,7 +46,7 @@ extension SweepReport {
         defer { _ = lock }
         var data: [Int: LoadedData]?
         do { data = try plan.buildData() } catch { progress.warn("the data cannot be built here (\(error)): no decision boundaries, and runs are not checked against the data") }
-        let results = folder.completeOnDisk(data: data).values.sorted { $0.run.index < $1.run.index }
+        let results = folder.completeResults(data: data)
         var tally = try write(results, progress: progress, data: data)
         if runPlots {
             for result in results {

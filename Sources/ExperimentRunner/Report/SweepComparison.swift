@@ -37,8 +37,8 @@ public struct SweepComparison: Sendable {
         reportB = try SweepReport.forResults(b, gnuplot: nil, jobs: 1)
         self.a = reportA.plan.name
         self.b = reportB.plan.name
-        let resultsA = reportA.folder.completeOnDisk(data: nil).values.sorted { $0.run.index < $1.run.index }
-        let resultsB = reportB.folder.completeOnDisk(data: nil).values.sorted { $0.run.index < $1.run.index }
+        let resultsA = reportA.folder.completeResults(data: nil)
+        let resultsB = reportB.folder.completeResults(data: nil)
         let metricA = Summary.rankingMetric(hasValidation: resultsA.contains { $0.hasValidation }, objective: reportA.plan.objective)
         let metricB = Summary.rankingMetric(hasValidation: resultsB.contains { $0.hasValidation }, objective: reportB.plan.objective)
         metric = metricA

@@ -10,6 +10,8 @@ import Foundation
 ///      "table": {"header": […], "rows": […], "configurations": 4}, "plots_modified": 1765100000.25}
 public struct SweepStatus: Sendable {
     public var name: String
+    /// The spec's description.
+    public var description: String?
     public var progress: SweepProgress
     public var metric: String
     public var direction: String
@@ -22,12 +24,12 @@ public struct SweepStatus: Sendable {
     /// The sweep in `folder` (a folder of the results holding spec.json).
     public init(folder: String) throws {
         let report = try SweepReport.forResults(folder, gnuplot: nil, jobs: 1)
-        try report.directory.refuseLinks()
-        let results = report.folder.completeOnDisk(data: nil).values.sorted { $0.run.index < $1.run.index }
+        let results = report.folder.completeResults(data: nil)
         ranked = Summary.ranked(results)
         metric = Summary.rankingMetric(hasValidation: results.contains { $0.hasValidation }, objective: report.plan.objective)
         direction = report.plan.objective.direction
         name = report.plan.name
+        description = report.plan.runs.first?.spec.description
         progress = SweepProgress(plan: report.plan, results: results)
         table = RankedTable(results: results, ranked: ranked, metric: metric, directory: report.directory, limit: ReportPage.tableRows)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []

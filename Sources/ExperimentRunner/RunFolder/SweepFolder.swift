@@ -49,6 +49,11 @@ public struct SweepFolder: Sendable {
         self.run(run).state(of: run, expecting: expectedConfig(run), fingerprint: fingerprint, claimed: claimed)
     }
 
+    /// The runs complete on disk (`completeOnDisk`), in plan order: what the reports read.
+    func completeResults(data: [Int: LoadedData]?) -> [RunResult] {
+        completeOnDisk(data: data).values.sorted { $0.run.index < $1.run.index }
+    }
+
     /// Every run of the plan that is complete on disk now, whichever process wrote it.
     /// `known`: runs this process completed and wrote (under their locks), taken as they
     /// are instead of being read back.
