@@ -31,19 +31,15 @@ struct FinishedRuns {
         defer { close(runs) }
         var out = [Finished]()
         for name in Self.names(runs) where !seen.contains(name) {
-            let run = openat(runs, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard run >= 0 else { continue }
-            defer { close(run) }
-            let status = openat(run, "status.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-            guard status >= 0 else { continue }
+            // One call for a run not finished yet (most of them, most of the time); the file is
+            // opened, without following a link, only once it is there.
             var s = stat()
-            let regular = fstat(status, &s) == 0 && s.st_mode & S_IFMT == S_IFREG && s.st_size <= 1 << 16
-            var bytes = [UInt8](repeating: 0, count: 1 << 16)
-            let n = regular ? bytes.withUnsafeMutableBytes { pread(status, $0.baseAddress!, 1 << 16, 0) } : -1
-            close(status)
-            guard n > 0, let text = String(validating: bytes[0..<n], as: UTF8.self), let file = StatusFile(text: text) else { continue }
+            guard fstatat(runs, name + "/status.json", &s, AT_SYMLINK_NOFOLLOW) == 0,
+                  let file = ServedFile.file([name, "status.json"], in: runs),
+                  let bytes = file.contents(limit: 1 << 16), let text = String(validating: bytes, as: UTF8.self),
+                  let status = StatusFile(text: text) else { continue }
             seen.insert(name)
-            out.append(Finished(run: name, status: file.status.rawValue))
+            out.append(Finished(run: name, status: status.status.rawValue))
         }
         return out
     }

@@ -29,39 +29,36 @@ public final class ServedFile: @unchecked Sendable {
     /// Opens `path` below the folder open as `root`: a folder's index.html when the path
     /// names a folder with a trailing `/` (or is the root itself).
     public static func open(_ path: ServedPath, in root: Int32) -> Outcome {
-        var fd = dup(root)
-        guard fd >= 0 else { return .notFound }
-        var name = ""
-        var segments = path.segments
-        var isFolder = true
-        for (i, segment) in segments.enumerated() {
-            let next = openat(fd, segment, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-            close(fd)
-            guard next >= 0 else { return .notFound }
-            fd = next
-            var s = stat()
-            guard fstat(fd, &s) == 0 else { close(fd); return .notFound }
-            isFolder = s.st_mode & S_IFMT == S_IFDIR
-            guard isFolder || (s.st_mode & S_IFMT == S_IFREG && i == segments.count - 1) else { close(fd); return .notFound }
-            name = segment
+        // Every segment but the last is a folder.
+        guard let parent = openFolder(Array(path.segments.dropLast()), in: root) else { return .notFound }
+        defer { close(parent) }
+        guard let last = path.segments.last else { return file("index.html", in: parent).map(Outcome.file) ?? .notFound }
+        if let folder = openFolder([last], in: parent) {
+            defer { close(folder) }
+            guard path.trailingSlash else { return .folder }
+            return file("index.html", in: folder).map(Outcome.file) ?? .notFound
         }
-        if isFolder {
-            guard path.trailingSlash || segments.isEmpty else { close(fd); return .folder }
-            let index = openat(fd, "index.html", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-            close(fd)
-            guard index >= 0 else { return .notFound }
-            fd = index
-            name = "index.html"
-            segments.append(name)
-        } else if path.trailingSlash {
-            close(fd)
-            return .notFound
-        }
+        guard !path.trailingSlash, let f = file(last, in: parent) else { return .notFound }
+        return .file(f)
+    }
+
+    /// The regular file `segments` below the folder open as `root`, opened without following
+    /// a link; nil when there is none.
+    public static func file(_ segments: [String], in root: Int32) -> ServedFile? {
+        guard let name = segments.last, let parent = openFolder(Array(segments.dropLast()), in: root) else { return nil }
+        defer { close(parent) }
+        return file(name, in: parent)
+    }
+
+    /// The regular file `name` in the folder open as `folder`; O_NONBLOCK keeps a FIFO from
+    /// hanging the open (it is then refused), and is cleared for the reads.
+    static func file(_ name: String, in folder: Int32) -> ServedFile? {
+        let fd = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
         var s = stat()
-        guard fstat(fd, &s) == 0, s.st_mode & S_IFMT == S_IFREG else { close(fd); return .notFound }
-        // Reads block from here on (O_NONBLOCK only kept a FIFO from hanging the open).
+        guard fstat(fd, &s) == 0, s.st_mode & S_IFMT == S_IFREG else { close(fd); return nil }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-        return .file(ServedFile(descriptor: fd, size: Int(s.st_size), name: name))
+        return ServedFile(descriptor: fd, size: Int(s.st_size), name: name)
     }
 
     /// The folder `segments` below the folder open as `root`, opened without following a link;
