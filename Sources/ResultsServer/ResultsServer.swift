@@ -147,7 +147,6 @@ public struct ResultsServer: Sendable {
                         quiet = .zero
                     }
                 }
-                _ = root
                 try await writer.finish(nil)
             })
         }
